@@ -1,0 +1,217 @@
+from django.contrib import admin, messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Article,
+    Attachment,
+    Attendance,
+    Category,
+    Meeting,
+    Official,
+    Organization,
+    Photo,
+    Position,
+)
+
+admin.site.site_header = _("Quản trị trang tin phường")
+admin.site.site_title = _("Quản trị trang tin")
+admin.site.index_title = _("Bảng điều khiển")
+
+SORTABLE_JS = "js/admin-sortable-inline.js"
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "parent"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 1
+    fields = ["title", "organization", "start_date", "end_date", "order"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Official)
+class OfficialAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "current_positions"]
+    search_fields = ["full_name"]
+    fields = ["full_name", "slug", "photo", "bio"]
+    inlines = [PositionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("positions")
+
+    @admin.display(description=_("chức vụ hiện tại"))
+    def current_positions(self, obj):
+        return obj.printed_positions()
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/printed/",
+                self.admin_site.admin_view(self.printed_view),
+                name="articles_official_printed",
+            ),
+            *super().get_urls(),
+        ]
+
+    def printed_view(self, request, object_id):
+        """Name and current positions, copied into an attendance row by the
+        attendee inline's script when an official is picked."""
+        if not self.has_view_permission(request):
+            return JsonResponse({"error": "forbidden"}, status=403)
+        official = get_object_or_404(
+            Official.objects.prefetch_related("positions"), pk=object_id
+        )
+        return JsonResponse(
+            {"name": official.full_name, "positions": official.printed_positions()}
+        )
+
+
+class MeetingInline(admin.StackedInline):
+    model = Meeting
+    extra = 0
+    max_num = 1
+    can_delete = True
+    autocomplete_fields = ["organization"]
+    verbose_name = _("thông tin hội nghị (nếu bài là tin hội nghị)")
+    fieldsets = [
+        (None, {"fields": ["organization", "kind", "name"]}),
+        (
+            _("Lần thứ, khóa, nhiệm kỳ"),
+            {
+                "fields": [
+                    ("session_number", "term_number"),
+                    ("term_start_year", "term_end_year"),
+                ]
+            },
+        ),
+        (None, {"fields": [("held_on", "held_at"), "place", "opinions_count"]}),
+    ]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 1
+    fields = ["order", "official", "name", "positions", "role"]
+    autocomplete_fields = ["official"]
+    classes = ["sortable-inline"]
+
+    class Media:
+        js = [SORTABLE_JS, "js/admin-attendance.js"]
+
+
+class PhotoInline(admin.TabularInline):
+    model = Photo
+    extra = 1
+    fields = ["order", "preview", "image", "caption", "alt_text", "credit"]
+    readonly_fields = ["preview"]
+    classes = ["sortable-inline"]
+
+    class Media:
+        js = [SORTABLE_JS]
+
+    @admin.display(description=_("xem trước"))
+    def preview(self, obj):
+        if not obj.pk or not obj.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="96" style="height:auto">', obj.image.url
+        )
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["order", "file", "title"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "category",
+        "status",
+        "publish_at",
+        "featured",
+        "is_meeting_report",
+    ]
+    list_filter = ["status", "category", "featured", "publish_at"]
+    list_select_related = ["category", "meeting"]
+    search_fields = ["title", "summary", "slug"]
+    date_hierarchy = "publish_at"
+    save_on_top = True
+    actions = ["make_published", "make_draft"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "category", "summary", "body"]}),
+        (
+            _("Đăng bài"),
+            {"fields": ["status", ("publish_at", "expire_at"), "featured", "byline"]},
+        ),
+        (_("Ảnh đại diện"), {"fields": ["cover"]}),
+    ]
+    inlines = [MeetingInline, AttendanceInline, PhotoInline, AttachmentInline]
+
+    @admin.display(description=_("tin hội nghị"), boolean=True)
+    def is_meeting_report(self, obj):
+        return hasattr(obj, "meeting")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "cover" in form.base_fields:
+            photos = Photo.objects.filter(article=obj) if obj else Photo.objects.none()
+            form.base_fields["cover"].queryset = photos
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.ensure_cover()
+
+    @admin.action(description=_("Đăng các bài đã chọn"))
+    def make_published(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.publish()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Đã đăng %d bài.", "Đã đăng %d bài.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Chuyển các bài đã chọn về bản nháp"))
+    def make_draft(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.unpublish()
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Đã chuyển %d bài về bản nháp.", "Đã chuyển %d bài về bản nháp.", count
+            )
+            % count,
+            messages.SUCCESS,
+        )

@@ -1,0 +1,679 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import vietnamese
+from .richtext import RichTextField
+
+
+class NormalizedTextModel(models.Model):
+    """Stores every text field in NFC, whatever keyboard or paste produced it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                value = getattr(self, field.attname)
+                if isinstance(value, str):
+                    setattr(self, field.attname, vietnamese.normalize(value).strip())
+        super().save(*args, **kwargs)
+
+
+def unique_slug(instance: models.Model, text: str, field_name: str = "slug") -> str:
+    """An ASCII slug from ``text`` not used by another row: base, base-2, …"""
+    field = instance._meta.get_field(field_name)
+    base = vietnamese.slugify_vi(text, max_length=field.max_length - 6) or "bai-viet"
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    slug, number = base, 2
+    while others.filter(**{field_name: slug}).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+class Category(NormalizedTextModel):
+    name = models.CharField(_("tên chuyên mục"), max_length=120)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=140,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tự tạo từ tên (không dấu, ví dụ: thong-bao)."),
+    )
+    description = models.TextField(_("mô tả"), blank=True)
+    order = models.PositiveIntegerField(
+        _("thứ tự"), default=0, help_text=_("Số nhỏ hiện trước trên thanh menu.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("chuyên mục")
+        verbose_name_plural = _("chuyên mục")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category-detail", kwargs={"slug": self.slug})
+
+
+class Organization(NormalizedTextModel):
+    class Kind(models.TextChoices):
+        PARTY = "party", _("Đảng ủy, chi bộ")
+        COUNCIL = "council", _("Hội đồng nhân dân")
+        COMMITTEE = "committee", _("Ủy ban nhân dân")
+        FRONT = "front", _("Ủy ban Mặt trận Tổ quốc")
+        MASS = "mass", _("Đoàn thể")
+        POLICE = "police", _("Công an")
+        MILITARY = "military", _("Quân sự")
+        NEIGHBOURHOOD = "neighbourhood", _("Khu phố")
+        OTHER = "other", _("Khác")
+
+    name = models.CharField(
+        _("tên"),
+        max_length=200,
+        help_text=_("Tên đầy đủ, ví dụ: Đảng ủy phường Cát Lái."),
+    )
+    short_name = models.CharField(
+        _("tên viết tắt"),
+        max_length=60,
+        blank=True,
+        help_text=_("Ví dụ: UBND phường, UB MTTQ phường."),
+    )
+    kind = models.CharField(
+        _("loại"), max_length=20, choices=Kind.choices, default=Kind.OTHER
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("trực thuộc"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("cơ quan, tổ chức")
+        verbose_name_plural = _("cơ quan, tổ chức")
+
+    def __str__(self):
+        return self.name
+
+
+class Official(NormalizedTextModel):
+    full_name = models.CharField(
+        _("họ và tên"), max_length=120, help_text=_("Ví dụ: Nguyễn Thị Nhài.")
+    )
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=140,
+        unique=True,
+        blank=True,
+        help_text=_("Để trống để tự tạo từ họ tên."),
+    )
+    sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    photo = models.ImageField(_("ảnh chân dung"), upload_to="officials/%Y/", blank=True)
+    bio = models.TextField(_("tiểu sử ngắn"), blank=True)
+
+    class Meta:
+        ordering = ["sort_key", "id"]
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = vietnamese.clean_line(self.full_name)
+        self.sort_key = vietnamese.name_sort_key(self.full_name)
+        if not self.slug:
+            self.slug = unique_slug(self, self.full_name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:official-detail", kwargs={"slug": self.slug})
+
+    def positions_on(self, day=None) -> list["Position"]:
+        """Positions held on ``day`` (today by default), in their set order.
+
+        Works from prefetched ``positions`` when present.
+        """
+        day = day or timezone.localdate()
+        return [p for p in self.positions.all() if p.is_held_on(day)]
+
+    def printed_positions(self) -> str:
+        """Current positions as they would be printed in a report."""
+        return ", ".join(p.title for p in self.positions_on())
+
+
+class PositionQuerySet(models.QuerySet):
+    def current(self):
+        today = timezone.localdate()
+        return self.filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=today),
+            Q(end_date__isnull=True) | Q(end_date__gte=today),
+        )
+
+
+class Position(NormalizedTextModel):
+    official = models.ForeignKey(
+        Official,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="positions",
+    )
+    title = models.CharField(
+        _("chức vụ"),
+        max_length=200,
+        help_text=_(
+            "Ghi như trên văn bản, ví dụ: Phó Bí thư Thường trực Đảng ủy phường."
+        ),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan, tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="positions",
+    )
+    start_date = models.DateField(_("từ ngày"), null=True, blank=True)
+    end_date = models.DateField(
+        _("đến ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu đang giữ chức vụ này."),
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "-start_date", "id"]
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("chức vụ")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="position_ends_after_start",
+                violation_error_message=_(
+                    "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.official} – {self.title}"
+
+    def is_held_on(self, day) -> bool:
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or self.end_date >= day
+        )
+
+    @property
+    def is_current(self) -> bool:
+        return self.is_held_on(timezone.localdate())
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see. The only place that filters on status."""
+        now = timezone.now()
+        return self.filter(
+            Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            publish_at__lte=now,
+        )
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def for_listing(self):
+        return self.select_related("category", "cover", "meeting").newest_first()
+
+
+class Article(NormalizedTextModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Bản nháp")
+        PUBLISHED = "published", _("Đã đăng")
+
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    slug = models.SlugField(
+        _("đường dẫn"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Phần cuối của địa chỉ bài viết, không dấu. Để trống để tự tạo từ tiêu đề."
+        ),
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("chuyên mục"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    summary = models.TextField(
+        _("sapo"),
+        blank=True,
+        help_text=_("Đoạn tóm tắt ngắn hiện dưới tiêu đề và trong danh sách tin."),
+    )
+    body = RichTextField(_("nội dung"), blank=True)
+    cover = models.ForeignKey(
+        "Photo",
+        verbose_name=_("ảnh đại diện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Chọn trong các ảnh của bài. Để trống thì dùng ảnh đầu tiên của bài."
+        ),
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    publish_at = models.DateTimeField(
+        _("thời gian đăng"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_("Bài chỉ hiện với người dân từ thời điểm này."),
+    )
+    expire_at = models.DateTimeField(
+        _("thời gian gỡ"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu bài không hết hạn."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        editable=False,
+    )
+    byline = models.CharField(
+        _("tác giả"),
+        max_length=200,
+        blank=True,
+        help_text=_("Dòng ghi nguồn cuối bài, ví dụ: Tin, ảnh: Văn phòng Đảng ủy."),
+    )
+    featured = models.BooleanField(
+        _("tin nổi bật"), default=False, help_text=_("Hiện ở đầu trang chủ.")
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("bài viết")
+        verbose_name_plural = _("bài viết")
+        indexes = [models.Index(fields=["status", "-publish_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expire_at__isnull=True)
+                | Q(expire_at__gt=models.F("publish_at")),
+                name="article_expires_after_publish",
+                violation_error_message=_("Thời gian gỡ phải sau thời gian đăng."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.title = vietnamese.clean_line(self.title)
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def publish(self) -> None:
+        self.status = self.Status.PUBLISHED
+        self.save(update_fields=["status", "updated_at"])
+
+    def unpublish(self) -> None:
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status", "updated_at"])
+
+    def ensure_cover(self) -> None:
+        """Use the first photo of the gallery when no cover was chosen."""
+        if self.cover_id is None:
+            first = self.photos.order_by("order", "id").first()
+            if first is not None:
+                self.cover = first
+                self.save(update_fields=["cover"])
+
+    def attendance_groups(self) -> list[tuple[str, list["Attendance"]]]:
+        """Attendees grouped by role (chair first), each group in protocol
+        order. Uses prefetched ``attendances`` when present."""
+        rows = sorted(self.attendances.all(), key=lambda a: (a.order, a.id))
+        groups = []
+        for role, label in Attendance.Role.choices:
+            members = [a for a in rows if a.role == role]
+            if members:
+                groups.append((label, members))
+        return groups
+
+    def is_visible(self) -> bool:
+        now = timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at <= now
+            and (self.expire_at is None or self.expire_at > now)
+        )
+
+
+class Meeting(NormalizedTextModel):
+    class Kind(models.TextChoices):
+        CONFERENCE = "hoi-nghi", _("Hội nghị")
+        SESSION = "ky-hop", _("Kỳ họp")
+        CONGRESS = "dai-hoi", _("Đại hội")
+        GATHERING = "hop-mat", _("Họp mặt")
+        MEETING = "cuoc-hop", _("Cuộc họp")
+        DIALOGUE = "doi-thoai", _("Đối thoại, tiếp xúc cử tri")
+        OTHER = "khac", _("Khác")
+
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="meeting",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("cơ quan tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    kind = models.CharField(
+        _("loại"), max_length=20, choices=Kind.choices, default=Kind.CONFERENCE
+    )
+    name = models.CharField(
+        _("tên hội nghị"),
+        max_length=300,
+        help_text=_(
+            "Như in trên văn bản, không gồm lần thứ, khóa, nhiệm kỳ (tự ghép khi "
+            "hiển thị). Ví dụ: Hội nghị Ban Chấp hành Đảng bộ phường."
+        ),
+    )
+    session_number = models.PositiveSmallIntegerField(
+        _("lần thứ"), null=True, blank=True
+    )
+    term_number = models.PositiveSmallIntegerField(
+        _("khóa"),
+        null=True,
+        blank=True,
+        help_text=_("Nhập số (6); trang tin hiển thị số La Mã (VI)."),
+    )
+    term_start_year = models.PositiveSmallIntegerField(
+        _("nhiệm kỳ từ năm"), null=True, blank=True
+    )
+    term_end_year = models.PositiveSmallIntegerField(
+        _("nhiệm kỳ đến năm"), null=True, blank=True
+    )
+    held_on = models.DateField(
+        _("ngày họp"), null=True, blank=True, help_text=_("Ví dụ: 05/07/2024.")
+    )
+    held_at = models.TimeField(
+        _("giờ họp"), null=True, blank=True, help_text=_("Ví dụ: 08:00.")
+    )
+    place = models.CharField(_("địa điểm"), max_length=300, blank=True)
+    opinions_count = models.PositiveSmallIntegerField(
+        _("số lượt ý kiến"),
+        null=True,
+        blank=True,
+        help_text=_("Số lượt ý kiến đóng góp tại hội nghị, nếu bài có nêu."),
+    )
+
+    class Meta:
+        verbose_name = _("hội nghị")
+        verbose_name_plural = _("hội nghị")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end_year__isnull=True)
+                | Q(term_start_year__isnull=True)
+                | Q(term_end_year__gt=models.F("term_start_year")),
+                name="meeting_term_ends_after_start",
+                violation_error_message=_(
+                    "Năm cuối nhiệm kỳ phải sau năm đầu nhiệm kỳ."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(session_number__isnull=True) | Q(session_number__gte=1),
+                name="meeting_session_positive",
+                violation_error_message=_("Lần thứ phải từ 1 trở lên."),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_number__isnull=True)
+                | (Q(term_number__gte=1) & Q(term_number__lte=100)),
+                name="meeting_term_in_range",
+                violation_error_message=_("Khóa phải từ 1 đến 100."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_title
+
+    @property
+    def term_roman(self) -> str:
+        return vietnamese.to_roman(self.term_number) if self.term_number else ""
+
+    @property
+    def term_years(self) -> str:
+        if self.term_start_year and self.term_end_year:
+            return f"{self.term_start_year} – {self.term_end_year}"
+        return ""
+
+    @property
+    def full_title(self) -> str:
+        """ "Hội nghị … lần thứ 21, khóa VI, nhiệm kỳ 2020 – 2025"."""
+        parts = []
+        if self.session_number:
+            parts.append(f"lần thứ {self.session_number}")
+        if self.term_number:
+            parts.append(f"khóa {self.term_roman}")
+        if self.term_years:
+            parts.append(f"nhiệm kỳ {self.term_years}")
+        if not parts:
+            return self.name
+        return f"{self.name} {', '.join(parts)}"
+
+
+class ArticleChildModel(NormalizedTextModel):
+    """A row listed inside an article in an editor-chosen order.
+
+    A new row left at order 0 goes after the rows already there, so rows
+    added in one admin save keep the order in which they were typed.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.order and self.article_id:
+            siblings = type(self)._default_manager.filter(article_id=self.article_id)
+            last = siblings.aggregate(last=models.Max("order"))["last"]
+            self.order = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def in_protocol_order(self):
+        return self.order_by("order", "id")
+
+
+class Attendance(ArticleChildModel):
+    """One line of "Thành phần tham dự", kept as printed in the report.
+
+    Hangs off the article (not the meeting row) so that the report, its
+    meeting and its attendees are edited on one admin page.
+    """
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chủ trì")
+        DIRECTING = "directing", _("Phát biểu chỉ đạo")
+        PRESENTER = "presenter", _("Trình bày báo cáo")
+        ATTENDEE = "attendee", _("Tham dự")
+        GUEST = "guest", _("Khách mời")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    official = models.ForeignKey(
+        Official,
+        verbose_name=_("cán bộ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attendances",
+        help_text=_("Chọn cán bộ; để trống nếu dòng này là một nhóm đại biểu."),
+    )
+    name = models.CharField(
+        _("họ tên hoặc nhóm"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Như in trong bài. Để trống để chép họ tên cán bộ đã chọn. "
+            "Với nhóm: ví dụ “trưởng 11 khu phố”."
+        ),
+    )
+    positions = models.CharField(
+        _("chức vụ lúc đó"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Như in trong bài, cách nhau bằng dấu phẩy. Để trống để chép chức vụ "
+            "hiện tại của cán bộ."
+        ),
+    )
+    role = models.CharField(
+        _("vai trò"), max_length=20, choices=Role.choices, default=Role.ATTENDEE
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("thành phần tham dự")
+        verbose_name_plural = _("thành phần tham dự")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(official__isnull=False) | ~Q(name=""),
+                name="attendance_has_official_or_name",
+                violation_error_message=_("Chọn cán bộ hoặc ghi tên nhóm đại biểu."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.official_id:
+            if not self.name.strip():
+                self.name = self.official.full_name
+            if not self.positions.strip():
+                self.positions = self.official.printed_positions()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_group(self) -> bool:
+        return self.official_id is None
+
+
+def photo_upload_to(instance: "Photo", filename: str) -> str:
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class Photo(ArticleChildModel):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField(
+        _("ảnh"),
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    caption = models.CharField(_("chú thích"), max_length=500, blank=True)
+    alt_text = models.CharField(
+        _("mô tả ảnh cho người khiếm thị"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Tả ngắn gọn những gì trong ảnh, ví dụ: Đồng chí Bí thư phát biểu."
+        ),
+    )
+    credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+    @property
+    def alt(self) -> str:
+        return self.alt_text or self.caption
+
+
+class Attachment(ArticleChildModel):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("tệp"), upload_to="attachments/%Y/%m/")
+    title = models.CharField(
+        _("tên tệp hiển thị"),
+        max_length=300,
+        help_text=_("Ví dụ: Thông báo số 15/TB-UBND (PDF)."),
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self):
+        return self.title
