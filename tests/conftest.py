@@ -1,0 +1,104 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import (
+    Article,
+    Attendance,
+    Category,
+    Meeting,
+    Official,
+    Organization,
+    Photo,
+    Position,
+)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def jpeg_bytes(width=64, height=48, color=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def jpeg_upload(name="anh.jpg", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="Hoạt động Đảng ủy - Ủy ban")
+
+
+@pytest.fixture
+def organization(db):
+    return Organization.objects.create(
+        name="Đảng ủy phường Cát Lái",
+        short_name="Đảng ủy phường",
+        kind=Organization.Kind.PARTY,
+    )
+
+
+@pytest.fixture
+def make_article(category):
+    def make(title="Bài viết", *, status=Article.Status.PUBLISHED, **kwargs):
+        kwargs.setdefault("publish_at", timezone.now() - datetime.timedelta(hours=1))
+        kwargs.setdefault("category", category)
+        return Article.objects.create(title=title, status=status, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def make_official(organization):
+    def make(full_name, *titles):
+        official = Official.objects.create(full_name=full_name)
+        for order, title in enumerate(titles):
+            Position.objects.create(
+                official=official, title=title, organization=organization, order=order
+            )
+        return official
+
+    return make
+
+
+@pytest.fixture
+def make_report(make_article, make_official, organization):
+    """A published meeting report with ``attendees`` officials and ``photos``."""
+
+    def make(title="Hội nghị Ban Chấp hành", *, attendees=1, photos=1, **kwargs):
+        article = make_article(title, **kwargs)
+        Meeting.objects.create(
+            article=article,
+            organization=organization,
+            name="Hội nghị Ban Chấp hành Đảng bộ phường",
+            session_number=21,
+            term_number=6,
+            term_start_year=2020,
+            term_end_year=2025,
+            held_on=datetime.date(2024, 7, 5),
+            opinions_count=11,
+        )
+        for index in range(attendees):
+            official = make_official(f"Nguyễn Văn Số{index}", "Đảng ủy viên")
+            Attendance.objects.create(article=article, official=official)
+        for index in range(photos):
+            Photo.objects.create(
+                article=article,
+                image=jpeg_upload(f"anh-{index}.jpg"),
+                caption=f"Chú thích ảnh {index}",
+                alt_text=f"Mô tả ảnh {index}",
+            )
+        article.ensure_cover()
+        return article
+
+    return make
