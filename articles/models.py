@@ -509,15 +509,15 @@ class Meeting(NormalizedTextModel):
 class ArticleChildModel(NormalizedTextModel):
     """A row listed inside an article in an editor-chosen order.
 
-    A new row left at order 0 goes after the rows already there, so rows
-    added in one admin save keep the order in which they were typed.
+    A new row left at order 0 (or blank) goes after the rows already there,
+    so rows added in one admin save keep the order in which they were typed.
     """
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self._state.adding and not self.order and self.article_id:
+        if self.order is None or (self._state.adding and not self.order):
             siblings = type(self)._default_manager.filter(article_id=self.article_id)
             last = siblings.aggregate(last=models.Max("order"))["last"]
             self.order = (last or 0) + 1
@@ -579,7 +579,7 @@ class Attendance(ArticleChildModel):
     role = models.CharField(
         _("vai trò"), max_length=20, choices=Role.choices, default=Role.ATTENDEE
     )
-    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0, blank=True)
 
     objects = AttendanceQuerySet.as_manager()
 
@@ -640,7 +640,7 @@ class Photo(ArticleChildModel):
         ),
     )
     credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
-    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -668,7 +668,7 @@ class Attachment(ArticleChildModel):
         max_length=300,
         help_text=_("Ví dụ: Thông báo số 15/TB-UBND (PDF)."),
     )
-    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
