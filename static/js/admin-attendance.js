@@ -27,8 +27,11 @@
   }
 
   document.addEventListener("change", onChange);
-  /* Select2 (the admin's autocomplete) fires jQuery events only. */
-  if (window.django && django.jQuery) {
-    django.jQuery(document).on("select2:select", "select[name$='-official']", function () { fill(this); });
-  }
+  /* Select2 (the admin's autocomplete) fires jQuery events only, and the
+     admin's jQuery may load after this file. */
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.django && django.jQuery) {
+      django.jQuery(document).on("select2:select", "select[name$='-official']", function () { fill(this); });
+    }
+  });
 })();
