@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,10 @@ from .models import (
     Meeting,
     Official,
     Organization,
+    Page,
     Photo,
     Position,
+    SiteSettings,
 )
 
 admin.site.site_header = _("Quản trị trang tin phường")
@@ -215,3 +217,41 @@ class ArticleAdmin(admin.ModelAdmin):
             % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "order", "updated_at"]
+    list_editable = ["order"]
+    search_fields = ["title", "summary"]
+    fields = ["title", "slug", "summary", "body", "order"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: the list goes straight to its form."""
+
+    fieldsets = [
+        (None, {"fields": ["name", "full_name", "parent_unit", "intro"]}),
+        (
+            _("Chân trang (thông tin bắt buộc của trang thông tin điện tử)"),
+            {
+                "fields": [
+                    "responsible_person",
+                    "address",
+                    ("phone", "email"),
+                    "license_note",
+                ]
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        SiteSettings.objects.get_or_create(pk=1)
+        return redirect("admin:articles_sitesettings_change", object_id="1")

@@ -1,7 +1,12 @@
 from django.urls import path
 
 from . import views
-from .feeds import LatestArticlesFeed
+from .feeds import (
+    CategoryAtomFeed,
+    CategoryFeed,
+    LatestArticlesAtomFeed,
+    LatestArticlesFeed,
+)
 
 app_name = "articles"
 
@@ -26,4 +31,19 @@ urlpatterns = [
         name="official-detail",
     ),
     path("rss/", LatestArticlesFeed(), name="feed"),
+    path("atom/", LatestArticlesAtomFeed(), name="feed-atom"),
+    path("chuyen-muc/<slug:slug>/rss/", CategoryFeed(), name="category-feed"),
+    path(
+        "chuyen-muc/<slug:slug>/atom/", CategoryAtomFeed(), name="category-feed-atom"
+    ),
+    path("luu-tru/", views.ArchiveIndexView.as_view(), name="archive-index"),
+    path(
+        "luu-tru/<int:year>/<int:month>/",
+        views.ArchiveMonthView.as_view(),
+        name="archive-month",
+    ),
+    path("gioi-thieu/", views.PageListView.as_view(), name="page-list"),
+    path(
+        "gioi-thieu/<slug:slug>/", views.PageDetailView.as_view(), name="page-detail"
+    ),
 ]

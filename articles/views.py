@@ -1,12 +1,18 @@
+import datetime
+
 from django.db import connection
-from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Attendance, Category, Official, Position
+from .forms import MeetingFilterForm
+from .models import Article, Attendance, Category, Official, Page, Position
 
 
 class PublishedArticlesMixin:
@@ -21,11 +27,32 @@ class PublishedArticlesMixin:
 class HomeView(PublishedArticlesMixin, TemplateView):
     template_name = "articles/home.html"
 
+    per_category = 4
+
     def get_context_data(self, **kwargs):
         articles = self.get_queryset()
         featured = list(articles.filter(featured=True)[:3])
-        latest = articles.exclude(pk__in=[a.pk for a in featured])[:10]
-        return super().get_context_data(featured=featured, latest=latest, **kwargs)
+        # The newest few of every category in one query, not one per category.
+        ranked = (
+            articles.exclude(pk__in=[a.pk for a in featured])
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("category_id"),
+                    order_by=[F("publish_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=self.per_category)
+        )
+        sections = {}
+        for article in ranked:
+            sections.setdefault(article.category, []).append(article)
+        by_category = sorted(
+            sections.items(), key=lambda item: (item[0].order, item[0].name)
+        )
+        return super().get_context_data(
+            featured=featured, by_category=by_category, **kwargs
+        )
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
@@ -47,11 +74,20 @@ class MeetingListView(PublishedArticlesMixin, ListView):
     template_name = "articles/meeting_list.html"
 
     def get_queryset(self):
-        return (
+        self.filter_form = MeetingFilterForm(self.request.GET or None)
+        queryset = (
             super()
             .get_queryset()
             .filter(meeting__isnull=False)
             .select_related("meeting__organization")
+        )
+        return self.filter_form.filter(queryset)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, filter_query=query.urlencode(), **kwargs
         )
 
 
@@ -98,6 +134,107 @@ class OfficialDetailView(DetailView):
             .order_by("-article__meeting__held_on", "-article__publish_at")
         )
         return super().get_context_data(attendances=attendances, **kwargs)
+
+
+class ArchiveIndexView(TemplateView):
+    """Every month that has published articles, newest first."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.published().datetimes(
+            "publish_at", "month", order="DESC"
+        )
+        years = {}
+        for month in months:
+            years.setdefault(month.year, []).append(month)
+        return super().get_context_data(years=list(years.items()), **kwargs)
+
+
+class ArchiveMonthView(PublishedArticlesMixin, ListView):
+    template_name = "articles/archive_month.html"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not (1 <= month <= 12 and 1900 <= year <= 2999):
+            raise Http404(_("Không có tháng này trong lưu trữ."))
+        zone = timezone.get_current_timezone()
+        self.month = datetime.datetime(year, month, 1, tzinfo=zone)
+        following = (self.month + datetime.timedelta(days=32)).replace(day=1)
+        return (
+            super()
+            .get_queryset()
+            .filter(publish_at__gte=self.month, publish_at__lt=following)
+        )
+
+    def get_context_data(self, **kwargs):
+        months = list(
+            Article.objects.published().datetimes("publish_at", "month", order="ASC")
+        )
+        key = (self.month.year, self.month.month)
+        older = [m for m in months if (m.year, m.month) < key]
+        newer = [m for m in months if (m.year, m.month) > key]
+        return super().get_context_data(
+            month=self.month,
+            previous_month=older[-1] if older else None,
+            next_month=newer[0] if newer else None,
+            **kwargs,
+        )
+
+
+class PageListView(ListView):
+    template_name = "articles/page_list.html"
+
+    def get_queryset(self):
+        return Page.objects.defer("body")
+
+
+class PageDetailView(DetailView):
+    model = Page
+    template_name = "articles/page_detail.html"
+
+
+class SearchView(ListView):
+    """Published articles matching ``?q=``, best first, filtered by category
+    (``?chuyen_muc=<slug>``) and year (``?nam=2024``). Bad values of any
+    parameter are ignored or explained, never an error."""
+
+    template_name = "articles/search.html"
+    paginate_by = 10
+
+    def get_queryset(self):
+        params = self.request.GET
+        self.query = search.parse_query(params.get("q"))
+        self.categories = list(Category.objects.all())
+        chosen = params.get("chuyen_muc")
+        self.category = next((c for c in self.categories if c.slug == chosen), None)
+        year = params.get("nam", "")
+        self.year = int(year) if year.isdigit() and 1900 <= int(year) <= 2999 else None
+        if not self.query.is_searchable:
+            return Article.objects.none()
+        articles = Article.objects.published()
+        if self.category:
+            articles = articles.filter(category=self.category)
+        if self.year:
+            articles = articles.filter(publish_at__year=self.year)
+        return search.for_results_page(articles.search(self.query))
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = search.with_highlights(page.object_list, self.query)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        years = Article.objects.published().datetimes("publish_at", "year", "DESC")
+        return super().get_context_data(
+            query=self.query,
+            categories=self.categories,
+            category=self.category,
+            year=self.year,
+            years=[moment.year for moment in years],
+            **kwargs,
+        )
 
 
 @never_cache

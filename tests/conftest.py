@@ -24,6 +24,23 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def page_cache_off(settings):
+    """The page cache is off unless a test asks for ``page_cache`` (it would
+    otherwise carry pages over between tests whose rollbacks send no signal)."""
+    settings.WARDNEWS_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.WARDNEWS_PAGE_CACHE_SECONDS = 600
+    yield cache
+    cache.clear()
+
+
 def jpeg_bytes(width=64, height=48, color=(200, 30, 30)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, "JPEG")

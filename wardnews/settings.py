@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,12 +96,32 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis when several app processes must share one cache (and one page-cache
+# generation); local memory for a single process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "wardnews",
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("WARDNEWS_CACHE_PREFIX", "wardnews"),
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "wardnews",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
 }
+# Anonymous public pages are cached this long at most (0 turns it off); see
+# articles/pagecache.py. Shared proxies/CDNs may keep a page for
+# WARDNEWS_PROXY_CACHE_SECONDS (s-maxage): they cannot be told of an edit.
+WARDNEWS_PAGE_CACHE_SECONDS = int(os.environ.get("WARDNEWS_PAGE_CACHE_SECONDS", "600"))
+WARDNEWS_PROXY_CACHE_SECONDS = int(os.environ.get("WARDNEWS_PROXY_CACHE_SECONDS", "60"))
+WARDNEWS_STALE_WHILE_REVALIDATE = 30
+# Benchmark-only bare page (bench/README.md); never on in production.
+WARDNEWS_BENCH = env_bool("WARDNEWS_BENCH", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

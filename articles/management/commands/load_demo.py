@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from PIL import Image, ImageDraw
 
-from articles.demo import content
+from articles.demo import content, pages
 from articles.models import (
     Article,
     Attendance,
@@ -17,8 +17,10 @@ from articles.models import (
     Meeting,
     Official,
     Organization,
+    Page,
     Photo,
     Position,
+    SiteSettings,
 )
 from articles.vietnamese import slugify_vi
 
@@ -72,6 +74,8 @@ class Command(BaseCommand):
         seed = self.load_seed_report(categories, organizations, officials)
         self.load_extra_meeting(categories, organizations, officials)
         self.load_articles(categories)
+        self.load_site_settings()
+        self.load_pages()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dữ liệu mẫu đã sẵn sàng: {Article.objects.count()} bài viết, "
@@ -204,4 +208,20 @@ class Command(BaseCommand):
                 body=body,
                 publish_at=SEED_PUBLISHED + datetime.timedelta(days=days),
                 featured=featured,
+            )
+
+    def load_site_settings(self):
+        if not SiteSettings.objects.exists():
+            SiteSettings.objects.create(**pages.SITE_SETTINGS)
+
+    def load_pages(self):
+        for order, (slug, title, summary, body) in enumerate(pages.PAGES):
+            Page.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "title": title,
+                    "summary": summary,
+                    "body": body,
+                    "order": order,
+                },
             )

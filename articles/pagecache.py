@@ -1,0 +1,348 @@
+"""A page cache for anonymous visitors that never serves stale news.
+
+Every cached page is stored under the site's *content generation*: a counter
+kept in the shared cache (Redis in production) and bumped whenever a row of
+the articles app or the site settings is saved or deleted, and whenever staff
+change something through a POST. One edit therefore makes every page fresh in
+every app process at once; old entries are never read again and simply age
+out.
+
+Visibility also changes without anyone saving: a scheduled article appears at
+its ``publish_at`` and disappears at its ``expire_at``. No entry outlives the
+next such moment: it is computed from the database once per generation and
+every entry's timeout is capped at it.
+
+Only anonymous GETs of public pages are served from or stored in the cache: a
+request with a session cookie (staff, or anyone who logged in or got a flash
+message) always reaches the views, and a response that sets a cookie or says
+``private``, ``no-cache`` or ``no-store`` (previews, drafts, forms with a CSRF
+token) is never stored.
+"""
+
+import datetime
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_response_headers,
+)
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+
+GENERATION_KEY = "pagecache:generation"
+NO_CHANGE = "none"
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store", "max-age=0")
+# Headers that describe one delivery, not the page.
+UNSTORED_HEADERS = {"set-cookie", "x-cache", "date"}
+# Apps whose rows appear on public pages; any save or delete in them counts.
+CONTENT_APPS = {"articles"}
+
+
+def _cache():
+    return caches[getattr(settings, "WARDNEWS_PAGE_CACHE_ALIAS", "default")]
+
+
+def max_seconds() -> int:
+    return int(getattr(settings, "WARDNEWS_PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def now() -> float:
+    """Wall-clock seconds; one name so tests can move time forward."""
+    return time.time()
+
+
+def generation() -> int:
+    """The current content generation, created on first use.
+
+    A fresh generation starts from the clock in nanoseconds, so a counter
+    lost to eviction or a Redis restart never returns to a value that old
+    entries were stored under.
+    """
+    cache = _cache()
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = time.time_ns()
+        if not cache.add(GENERATION_KEY, value, timeout=None):
+            value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def bump_generation() -> None:
+    """Make every cached page and count stale, in every process."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_generation_now_and_on_commit() -> None:
+    """Bump now (this process sees the change at once) and again when the
+    transaction commits, so a page rendered by another process between the
+    save and the commit is not kept under the new generation."""
+    bump_generation()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not getattr(
+        connection, "_pagecache_bump_pending", False
+    ):
+        connection._pagecache_bump_pending = True
+
+        def after_commit():
+            connection._pagecache_bump_pending = False
+            bump_generation()
+
+        transaction.on_commit(after_commit)
+
+
+def next_visibility_change(at=None):
+    """The next moment an article becomes visible or stops being visible.
+
+    Two index lookups in one statement: the soonest future ``publish_at`` and
+    the soonest future ``expire_at`` of articles marked published.
+    """
+    from .models import Article
+
+    at = at or timezone.now()
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    starts = (
+        published.filter(publish_at__gt=at)
+        .order_by("publish_at")
+        .values_list("publish_at", flat=True)[:1]
+    )
+    ends = (
+        published.filter(expire_at__gt=at)
+        .order_by("expire_at")
+        .values_list("expire_at", flat=True)[:1]
+    )
+    first_sql, first_params = starts.query.sql_with_params()
+    second_sql, second_params = ends.query.sql_with_params()
+    with connections[published.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({first_sql}), ({second_sql})", (*first_params, *second_params)
+        )
+        moments = [_as_datetime(value) for value in cursor.fetchone() if value]
+    return min(moments, default=None)
+
+
+def _as_datetime(value) -> datetime.datetime:
+    if isinstance(value, str):  # SQLite returns the stored text
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _seconds_left(until: float | None, limit: int) -> int:
+    if until is None:
+        return limit
+    return max(0, min(limit, math.floor(until - now())))
+
+
+def _next_change_key(gen: int) -> str:
+    return f"pagecache:next:{gen}"
+
+
+def _next_change(gen: int, known: Any = None) -> float | None:
+    """Epoch seconds of the next scheduled change, cached per generation."""
+    cache = _cache()
+    value = known if known is not None else cache.get(_next_change_key(gen))
+    if value is None:
+        moment = next_visibility_change(timezone.now())
+        value = moment.timestamp() if moment else NO_CHANGE
+        timeout = _seconds_left(
+            None if value == NO_CHANGE else value, max(max_seconds(), 3600)
+        )
+        if timeout:
+            cache.set(_next_change_key(gen), value, timeout)
+    return None if value == NO_CHANGE else value
+
+
+def remember(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, cached until the content changes or the next scheduled
+    publish or expiry, whichever comes first (counts of long lists)."""
+    limit = max_seconds()
+    if not limit:
+        return compute()
+    cache = _cache()
+    gen = generation()
+    key = f"pagecache:value:{gen}:{hashlib.md5(name.encode()).hexdigest()}"
+    found = cache.get_many([key, _next_change_key(gen)])
+    if key in found:
+        return found[key]
+    value = compute()
+    timeout = _seconds_left(_next_change(gen, found.get(_next_change_key(gen))), limit)
+    if timeout:
+        cache.set(key, value, timeout)
+    return value
+
+
+def _content_changed(sender, **kwargs) -> None:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return
+    if kwargs.get("raw"):
+        return
+    if meta.app_label in CONTENT_APPS or meta.model_name == "sitesettings":
+        bump_generation_now_and_on_commit()
+
+
+def _m2m_changed(sender, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _content_changed(sender)
+
+
+def connect_signals() -> None:
+    """Receivers for every model, filtered by app: models added later by
+    anyone are covered without touching this module."""
+    post_save.connect(_content_changed, dispatch_uid="pagecache-save")
+    post_delete.connect(_content_changed, dispatch_uid="pagecache-delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
+    try:
+        from .signals import article_visibility_changed
+    except ImportError:
+        return
+    article_visibility_changed.connect(
+        _visibility_changed, dispatch_uid="pagecache-visibility"
+    )
+
+
+def _visibility_changed(sender, **kwargs) -> None:
+    bump_generation()
+
+
+def _excluded_prefixes() -> list[str]:
+    prefixes = [settings.STATIC_URL, settings.MEDIA_URL, "/admin/"]
+    prefixes += list(getattr(settings, "WARDNEWS_PAGE_CACHE_EXCLUDE", []))
+    return [p for p in prefixes if p and p.startswith("/")]
+
+
+def request_is_cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not any(request.path.startswith(p) for p in _excluded_prefixes())
+
+
+def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower().replace(" ", "")
+    if any(d in cache_control.split(",") for d in UNCACHEABLE_DIRECTIVES):
+        return False
+    return "*" not in response.get("Vary", "")
+
+
+def _page_key(request: HttpRequest, gen: int) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    url = f"{request.scheme}://{host}{request.get_full_path()}"
+    return f"pagecache:page:{gen}:{hashlib.md5(url.encode()).hexdigest()}"
+
+
+def _public_headers(response: HttpResponse, seconds: int) -> None:
+    """Browsers revalidate every time (cheap 304s); shared caches may keep the
+    page for a short, configurable while."""
+    proxy = min(seconds, int(getattr(settings, "WARDNEWS_PROXY_CACHE_SECONDS", 0)))
+    stale = int(getattr(settings, "WARDNEWS_STALE_WHILE_REVALIDATE", 0))
+    patch_response_headers(response, cache_timeout=0)
+    directives = {"public": True, "max_age": 0, "s_maxage": proxy}
+    if proxy and stale:
+        directives["stale_while_revalidate"] = stale
+    patch_cache_control(response, **directives)
+
+
+def _conditional(request, response, etag, stored_at):
+    return get_conditional_response(
+        request, etag=etag, last_modified=int(stored_at), response=response
+    )
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous GETs of public pages; see module docstring.
+
+    Sits right after WhiteNoise, before sessions, so a hit costs two cache
+    reads and no database query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = max_seconds()
+        if not limit:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            # Admin actions may write with queryset.update(), which sends no
+            # signal: a successful staff write always starts a new generation.
+            if response.status_code < 400 and getattr(user, "is_staff", False):
+                bump_generation()
+            return response
+        if not request_is_cacheable(request):
+            return self.get_response(request)
+
+        cache = _cache()
+        gen = generation()
+        key = _page_key(request, gen)
+        if key is None:
+            return self.get_response(request)
+        found = cache.get_many([key, _next_change_key(gen)])
+        entry = found.get(key)
+        if entry is not None:
+            content, status, headers, stored_at, expires_at, etag = entry
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            _public_headers(response, _seconds_left(expires_at, limit))
+            response["X-Cache"] = "HIT"
+            return _conditional(request, response, etag, stored_at)
+
+        response = self.get_response(request)
+        if not response_is_cacheable(request, response):
+            return response
+        timeout = _seconds_left(
+            _next_change(gen, found.get(_next_change_key(gen))), limit
+        )
+        stored_at = now()
+        etag = f'"{hashlib.md5(response.content).hexdigest()}"'
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(stored_at)
+        _public_headers(response, timeout)
+        if timeout:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in UNSTORED_HEADERS
+            ]
+            entry = (
+                response.content,
+                response.status_code,
+                headers,
+                stored_at,
+                stored_at + timeout,
+                etag,
+            )
+            cache.set(key, entry, timeout)
+        response["X-Cache"] = "MISS"
+        return _conditional(request, response, etag, stored_at)
