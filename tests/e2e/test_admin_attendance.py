@@ -18,7 +18,7 @@ def test_picking_an_official_copies_name_and_positions(
     page.select_option("#id_category", label="Thông báo")
     # The attendee row's official field is the admin's select2 autocomplete.
     page.click("#attendances-0 .select2-selection")
-    page.fill(".select2-search__field", "nhai")
+    page.fill(".select2-search__field", "Nhài")
     page.click(".select2-results__option >> text=Nguyễn Thị Nhài")
     page.wait_for_function(
         "document.querySelector('#id_attendances-0-positions').value !== ''"
