@@ -1,22 +1,34 @@
-from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
 
-from .models import Article
+from .models import Article, Category, SiteSettings
 
 
 class LatestArticlesFeed(Feed):
-    link = reverse_lazy("articles:article-list")
+    """RSS 2.0 feed of the newest published articles."""
+
+    language = "vi"
+    limit = 30
 
     def title(self):
-        return settings.WARDNEWS_SITE_NAME
+        return SiteSettings.load().full_name
+
+    def link(self):
+        return reverse("articles:article-list")
 
     def description(self):
-        return settings.WARDNEWS_SITE_TAGLINE
+        site = SiteSettings.load()
+        return site.intro or _("Tin bài mới nhất của %(name)s") % {"name": site.name}
+
+    def feed_url(self):
+        return reverse("articles:feed")
 
     def items(self):
-        return Article.objects.published().for_listing()[:30]
+        return Article.objects.published().for_listing()[: self.limit]
 
     def item_title(self, item):
         return item.title
@@ -29,3 +41,53 @@ class LatestArticlesFeed(Feed):
 
     def item_updateddate(self, item):
         return item.updated_at
+
+    def item_author_name(self, item):
+        return item.byline or None
+
+    def item_categories(self, item):
+        return [item.category.name]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def feed_url(self):
+        return reverse("articles:feed-atom")
+
+    def subtitle(self):
+        return self.description()
+
+
+class CategoryFeed(LatestArticlesFeed):
+    """RSS 2.0 feed of one category."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} – {SiteSettings.load().full_name}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return obj.description or obj.name
+
+    def feed_url(self, obj):
+        return reverse("articles:category-feed", kwargs={"slug": obj.slug})
+
+    def items(self, obj):
+        return Article.objects.published().for_listing().filter(category=obj)[
+            : self.limit
+        ]
+
+
+class CategoryAtomFeed(CategoryFeed):
+    feed_type = Atom1Feed
+
+    def feed_url(self, obj):
+        return reverse("articles:category-feed-atom", kwargs={"slug": obj.slug})
+
+    def subtitle(self, obj):
+        return self.description(obj)

@@ -1,10 +1,13 @@
 import datetime
+import json
 
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
-from .. import vietnamese
+from .. import structured_data, vietnamese
 from ..richtext import clean_html
 
 register = template.Library()
@@ -30,3 +33,48 @@ def roman(value):
 def rich_text(value):
     """Render stored rich text, cleaned again in case a path skipped save()."""
     return mark_safe(clean_html(value))
+
+
+@register.simple_tag(takes_context=True)
+def json_ld(context, kind, obj=None):
+    """``<script type="application/ld+json">`` describing the page.
+
+    ``kind`` names a function of ``articles.structured_data``. A data block
+    is never executed, but carries the CSP nonce when one is in use.
+    """
+    request = context["request"]
+    build = getattr(structured_data, kind)
+    site = context["site"]
+    data = build(site, request) if obj is None else build(obj, site, request)
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    nonce = getattr(request, "csp_nonce", None)
+    return format_html(
+        '<script type="application/ld+json"{}>{}</script>',
+        format_html(' nonce="{}"', nonce) if nonce else "",
+        mark_safe(payload.translate(_json_script_escapes)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context, photo):
+    """OpenGraph/Twitter image tags for ``photo`` (absolute URL, size, alt)."""
+    url, width, height = photo.image.url, photo.width, photo.height
+    lines = [
+        format_html(
+            '<meta property="og:image" content="{}{}">',
+            context.get("site_root", ""),
+            url,
+        )
+    ]
+    if width and height:
+        lines.append(
+            format_html('<meta property="og:image:width" content="{}">', width)
+        )
+        lines.append(
+            format_html('<meta property="og:image:height" content="{}">', height)
+        )
+    if photo.alt:
+        lines.append(
+            format_html('<meta property="og:image:alt" content="{}">', photo.alt)
+        )
+    return mark_safe("\n  ".join(lines))
