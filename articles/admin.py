@@ -19,6 +19,7 @@ from .models import (
     Position,
     SiteSettings,
 )
+from .uploads import editor_image_upload
 
 admin.site.site_header = _("Quản trị trang tin phường")
 admin.site.site_title = _("Quản trị trang tin")
@@ -190,6 +191,17 @@ class ArticleAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.ensure_cover()
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(editor_image_upload)
+        return [
+            path(
+                "editor-upload/",
+                lambda request: upload(request, model_admin=self),
+                name="articles_article_editor_upload",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.action(description=_("Đăng các bài đã chọn"))
     def make_published(self, request, queryset):

@@ -2,7 +2,12 @@
 
 Migrations reference ``articles.richtext.RichTextField`` only, so the editor
 package (django-ckeditor today) can be replaced through the
-``RICHTEXT_WIDGET`` setting without touching the schema.
+``WARDNEWS_RICHTEXT_EDITOR`` setting without touching the schema
+(widgets in ``articles/editors.py``, imported only when a form is built).
+
+The allowlist is the contract: whatever either editor produces, only these
+tags and attributes reach a page; links get ``rel="noopener noreferrer"``
+and images must come from our own media.
 """
 
 import nh3
@@ -29,7 +34,12 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 def _own_media_only(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         media_url = settings.MEDIA_URL
-        if not value.startswith(media_url) or value.startswith("//"):
+        if (
+            not value.startswith(media_url)
+            or value.startswith("//")
+            or "\\" in value
+            or ".." in value
+        ):
             return None
     return value
 
@@ -39,7 +49,8 @@ def clean_html(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(
-        html,
+        # PostgreSQL refuses NUL in text, and no browser needs it.
+        html.replace("\x00", ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -4,11 +4,13 @@ Local defaults (SQLite file, local media, local-memory cache) need nothing set.
 With DJANGO_DEBUG=0 the secret key and host list must be given explicitly.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("WARDNEWS_VAR_DIR", BASE_DIR / "var"))
@@ -51,11 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "ckeditor",
+    "django_prose_editor",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wardnews.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wardnews.urls"
@@ -159,25 +166,108 @@ STORAGES = {
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = os.environ.get(
+    "DJANGO_SECURE_REFERRER_POLICY", "strict-origin-when-cross-origin"
+)
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# The rich-text widget is swappable; migrations never import it.
-RICHTEXT_WIDGET = os.environ.get(
-    "WARDNEWS_RICHTEXT_WIDGET", "ckeditor.widgets.CKEditorWidget"
+# HTTPS. Strict by default in production; docs/deployment.md explains each knob.
+# Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=1 only
+# if the proxy always sets X-Forwarded-Proto itself (else clients could fake it).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
 )
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG
+)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# /healthz is probed over plain HTTP from inside the host.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (wardnews/security.py): public pages load only our
+# own files; the admin additionally allows what the rich-text editor needs.
+WARDNEWS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+WARDNEWS_CSP_ADMIN = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; "
+    "frame-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'self'"
+)
+
+# Admin login throttling (django-axes): N failures for one user name from one
+# address lock that pair out for a while. Attempts are kept in the database.
+AUTHENTICATION_BACKENDS = [
+    "wardnews.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("WARDNEWS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("WARDNEWS_LOGIN_LOCKOUT_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wardnews.security.lockout_response"
+# Failures and lockouts are logged as warnings by the "axes" logger.
+AXES_VERBOSE = True
+# Behind a proxy, django-axes must read the client address the proxy passes on.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("WARDNEWS_PROXY_COUNT", "1"))
+
+# The rich-text editor is swappable; migrations never import it.
+# "ckeditor" (django-ckeditor, CKEditor 4) is what the ward asked for; "prose"
+# (django-prose-editor) is its maintained successor. See docs/decisions/0001.
+RICHTEXT_EDITOR = os.environ.get("WARDNEWS_RICHTEXT_EDITOR", "ckeditor")
+RICHTEXT_WIDGETS = {
+    "ckeditor": "articles.editors.CKEditorWidget",
+    "prose": "articles.editors.ProseEditorWidget",
+}
+if RICHTEXT_EDITOR not in RICHTEXT_WIDGETS:
+    raise ImproperlyConfigured(
+        "WARDNEWS_RICHTEXT_EDITOR must be one of: " + ", ".join(RICHTEXT_WIDGETS)
+    )
+RICHTEXT_WIDGET = RICHTEXT_WIDGETS[RICHTEXT_EDITOR]
 CKEDITOR_CONFIGS = {
     "default": {
         "toolbar": "Custom",
         "toolbar_Custom": [
             ["Format", "Bold", "Italic", "Underline"],
             ["NumberedList", "BulletedList", "Blockquote"],
-            ["Link", "Unlink", "Table"],
+            ["Link", "Unlink", "Image", "Table"],
             ["RemoveFormat", "Undo", "Redo"],
         ],
         "format_tags": "p;h2;h3;h4",
-        "removePlugins": "sourcearea,iframe,flash,forms,exportpdf",
+        "removePlugins": (
+            "sourcearea,sourcedialog,iframe,iframedialog,flash,forms,exportpdf,"
+            "templates,smiley,div,preview,save,newpage,language,scayt,wsc"
+        ),
+        "extraPlugins": "uploadimage",
+        # The editor's own content filter, narrowed to what clean_html keeps.
+        "allowedContent": (
+            "p h2 h3 h4 strong em u s sub sup ul li blockquote br hr figure "
+            "figcaption caption thead tbody tfoot tr table; ol[start]; "
+            "a[!href,title]; img[!src,alt,width,height]; th[colspan,rowspan,scope]; "
+            "td[colspan,rowspan]"
+        ),
+        "disallowedContent": "*[on*]; *{*}",
+        # Uploads go to our own endpoint (articles/uploads.py) and get JSON
+        # back, in the drop/paste path and in the image dialog alike.
+        "uploadUrl": reverse_lazy("admin:articles_article_editor_upload"),
+        "filebrowserImageUploadUrl": reverse_lazy(
+            "admin:articles_article_editor_upload"
+        ),
+        "filebrowserUploadMethod": "xhr",
+        "image_prefillDimensions": False,
         "height": 320,
         "width": "100%",
         "language": "vi",

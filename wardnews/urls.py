@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
 from articles.sitemaps import sitemaps
 from articles.views import healthz, robots_txt
+from wardnews.security import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -25,7 +25,6 @@ if settings.WARDNEWS_SERVE_MEDIA:
     urlpatterns += [
         path(
             f"{media_prefix}<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            serve_media,
         )
     ]
