@@ -19,6 +19,7 @@ from .models import (
     Position,
     SiteSettings,
 )
+from .photo_admin import PhotoInlineForm, PhotoInlineFormSet, photo_upload
 from .uploads import editor_image_upload
 
 admin.site.site_header = _("Quản trị trang tin phường")
@@ -122,21 +123,47 @@ class AttendanceInline(admin.TabularInline):
 
 
 class PhotoInline(admin.TabularInline):
+    """Captions, descriptions and order in place; many photos at once through
+    the upload box above the table (``photo_admin.photo_upload``)."""
+
     model = Photo
+    form = PhotoInlineForm
+    formset = PhotoInlineFormSet
+    template = "admin/articles/photo/tabular.html"
     extra = 1
-    fields = ["order", "preview", "image", "caption", "alt_text", "credit"]
+    fields = [
+        "order",
+        "preview",
+        "image",
+        "caption",
+        "alt_text",
+        "decorative",
+        "credit",
+    ]
     readonly_fields = ["preview"]
     classes = ["sortable-inline"]
 
     class Media:
-        js = [SORTABLE_JS]
+        js = [SORTABLE_JS, "js/admin-photos.js"]
+        css = {"all": ["css/admin-photos.css"]}
 
     @admin.display(description=_("xem trước"))
     def preview(self, obj):
         if not obj.pk or not obj.image:
             return "—"
+        warning = ""
+        if not obj.alt_text and not obj.decorative:
+            warning = format_html(
+                '<span class="photo-alt-missing">{}</span>', _("Chưa có mô tả ảnh")
+            )
         return format_html(
-            '<img src="{}" alt="" width="96" style="height:auto">', obj.image.url
+            '<img src="{}" alt="" width="96" class="photo-preview">'
+            '<button type="button" class="button photo-cover" data-photo="{}">'
+            "{}</button>{}",
+            obj.thumb["url"],
+            obj.pk,
+            _("Chọn làm ảnh đại diện"),
+            warning,
         )
 
 
@@ -194,7 +221,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         upload = self.admin_site.admin_view(editor_image_upload)
+        photos = self.admin_site.admin_view(photo_upload)
         return [
+            path(
+                "<path:object_id>/photos/upload/",
+                lambda request, object_id: photos(
+                    request, object_id, model_admin=self
+                ),
+                name="articles_article_photo_upload",
+            ),
             path(
                 "editor-upload/",
                 lambda request: upload(request, model_admin=self),

@@ -5,7 +5,7 @@ import random
 import zoneinfo
 
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from PIL import Image, ImageDraw
 
@@ -18,10 +18,10 @@ from articles.models import (
     Official,
     Organization,
     Page,
-    Photo,
     Position,
     SiteSettings,
 )
+from articles.services import photos_ingest
 from articles.vietnamese import slugify_vi
 
 SEED_PUBLISHED = datetime.datetime(
@@ -141,15 +141,18 @@ class Command(BaseCommand):
             )
 
     def add_photos(self, article, photos, first_index):
-        for order, (caption, alt) in enumerate(photos, start=1):
-            photo = Photo(article=article, caption=caption, alt_text=alt, order=order)
-            photo.image.save(
-                f"demo-{article.pk}-{order}.jpg",
-                ContentFile(placeholder_photo(first_index + order)),
-                save=False,
+        files = [
+            ContentFile(
+                placeholder_photo(first_index + order), name=f"demo-{order}.jpg"
             )
-            photo.save()
-        article.ensure_cover()
+            for order in range(1, len(photos) + 1)
+        ]
+        results = photos_ingest(article=article, files=files)
+        for result, (caption, alt) in zip(results, photos, strict=True):
+            if result.status != "stored":
+                raise CommandError(f"{result.name}: {result.message}")
+            result.photo.caption, result.photo.alt_text = caption, alt
+            result.photo.save(update_fields=["caption", "alt_text"])
 
     def load_seed_report(self, categories, organizations, officials):
         summary, *body = content.seed_paragraphs()
