@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .fill_admin import MeetingFillMixin
 from .models import (
     Article,
     Attachment,
@@ -174,7 +175,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(MeetingFillMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "category",

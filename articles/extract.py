@@ -182,7 +182,8 @@ def text_from_html(value: str) -> str:
     parser = _TextOf()
     parser.feed(value)
     parser.close()
-    return "".join(parser.parts)
+    text = re.sub(r"[ \t]*\n\s*", "\n", "".join(parser.parts))
+    return text.strip()
 
 
 def clean_text(text: str) -> str:

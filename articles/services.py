@@ -5,12 +5,24 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Literal
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import images
-from .models import Article, Photo, delete_stored_files
+from .extract import name_key
+from .models import (
+    Article,
+    Attendance,
+    Category,
+    Meeting,
+    Official,
+    Photo,
+    Position,
+    delete_stored_files,
+)
 
 IngestStatus = Literal["stored", "duplicate", "refused"]
 
@@ -115,3 +127,128 @@ def _too_big() -> str:
     return _("Tệp quá lớn (hơn %(mb)d MB). Hãy thu nhỏ ảnh trước khi tải lên.") % {
         "mb": images.MAX_UPLOAD_BYTES // (1024 * 1024)
     }
+
+
+# Filling a meeting report from its text ------------------------------------
+
+
+@dataclass(frozen=True)
+class FillRow:
+    """One confirmed attendee or group line from the review screen."""
+
+    name: str
+    positions: str = ""
+    role: str = "attendee"
+    official_id: int | None = None
+    create_official: bool = False
+    is_group: bool = False
+
+
+@dataclass
+class FillResult:
+    meeting_created: bool = False
+    added: int = 0
+    skipped: int = 0
+    officials_created: int = 0
+
+
+@transaction.atomic
+def meeting_fill(
+    *, article: Article, meeting: dict, rows: Iterable[FillRow]
+) -> FillResult:
+    """Save what the editor confirmed: the meeting's fields and the attendee
+    rows, in protocol order after the rows already there.
+
+    A row naming an official or a name already listed in the article is not
+    added again, so confirming twice changes nothing the second time. A new
+    official is created only when asked, and only if no official with the same
+    name (ignoring case, diacritics and spacing) exists yet.
+    """
+    rows = list(rows)
+    # Serialises two confirmations of the same article.
+    Article.objects.select_for_update().filter(pk=article.pk).first()
+    result = FillResult()
+    fields = {key: value for key, value in meeting.items() if key in _MEETING_FIELDS}
+    record, result.meeting_created = Meeting.objects.get_or_create(
+        article=article, defaults=fields
+    )
+    if not result.meeting_created:
+        for key, value in fields.items():
+            setattr(record, key, value)
+        record.save()
+
+    present = list(Attendance.objects.filter(article=article))
+    present_officials = {a.official_id for a in present if a.official_id}
+    present_names = {name_key(a.name) for a in present}
+    officials = {name_key(o.full_name): o for o in Official.objects.order_by("id")}
+    by_id = {o.pk: o for o in officials.values()}
+    wanted_ids = {row.official_id for row in rows if row.official_id} - set(by_id)
+    by_id.update(Official.objects.in_bulk(wanted_ids))
+
+    for row in rows:
+        name = " ".join(row.name.split())
+        key = name_key(name)
+        if not key:
+            continue
+        official = None
+        if not row.is_group:
+            official = by_id.get(row.official_id) if row.official_id else None
+            if official is None and row.create_official:
+                official = officials.get(key)
+                if official is None:
+                    official = Official.objects.create(full_name=name)
+                    titles = [t.strip() for t in row.positions.split(",") if t.strip()]
+                    Position.objects.bulk_create(
+                        Position(official=official, title=title, order=order)
+                        for order, title in enumerate(titles)
+                    )
+                    officials[key] = by_id[official.pk] = official
+                    result.officials_created += 1
+        if key in present_names or (official and official.pk in present_officials):
+            result.skipped += 1
+            continue
+        Attendance.objects.create(
+            article=article,
+            official=official,
+            name=name,
+            positions=" ".join(row.positions.split()),
+            role=row.role,
+        )
+        present_names.add(key)
+        if official is not None:
+            present_officials.add(official.pk)
+        result.added += 1
+    return result
+
+
+_MEETING_FIELDS = (
+    "name",
+    "kind",
+    "session_number",
+    "term_number",
+    "term_start_year",
+    "term_end_year",
+    "held_on",
+    "held_at",
+    "opinions_count",
+)
+
+
+@transaction.atomic
+def article_from_report(
+    *,
+    title: str,
+    category: Category,
+    text: str,
+    author: AbstractBaseUser | None,
+    meeting: dict,
+    rows: Iterable[FillRow],
+) -> tuple[Article, FillResult]:
+    """A draft article whose body is the pasted report, filled as confirmed."""
+    body = "".join(
+        f"<p>{escape(line.strip())}</p>" for line in text.splitlines() if line.strip()
+    )
+    article = Article.objects.create(
+        title=title, category=category, body=body, author=author
+    )
+    return article, meeting_fill(article=article, meeting=meeting, rows=rows)

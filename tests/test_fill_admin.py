@@ -1,0 +1,374 @@
+"""Admin "Điền từ nội dung": read a report, review, confirm — real POSTs."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article, Attendance, Meeting, Official, Position
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).parent.parent / "articles/demo/catlai-2024-07-05.txt"
+
+
+@pytest.fixture
+def editor(client):
+    user = get_user_model().objects.create_superuser("bientap", "", "mat-khau-dai-123")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def seed_article(make_article):
+    body = "".join(f"<p>{line}</p>" for line in SEED.read_text().splitlines())
+    return make_article(
+        "Hội nghị Ban chấp hành", status=Article.Status.DRAFT, body=body
+    )
+
+
+@pytest.fixture
+def officials(db):
+    """Two of the seed's people already on file, one written differently."""
+    nhai = Official.objects.create(full_name="nguyen  thi NHAI")
+    Position.objects.create(
+        official=nhai, title="Phó Bí thư Thường trực Đảng ủy phường"
+    )
+    hien = Official.objects.create(full_name="Nguyễn Đức Hiền")
+    Position.objects.create(official=hien, title="Phó Chủ tịch UBND phường")
+    return {"nhai": nhai, "hien": hien}
+
+
+def fill_url(article=None):
+    if article is None:
+        return reverse("admin:articles_article_fill_new")
+    return reverse("admin:articles_article_fill", args=[article.pk])
+
+
+def _fields(form) -> dict:
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if value is None or value is False:
+            continue
+        if value is True:
+            data[bound.html_name] = "on"
+            continue
+        formatted = bound.field.widget.format_value(value)
+        if isinstance(formatted, list):
+            formatted = formatted[0] if formatted else ""
+        data[bound.html_name] = "" if formatted is None else str(formatted)
+    return data
+
+
+def review_data(response) -> dict:
+    """What the browser posts back from the review screen, as shown."""
+    context = response.context
+    data = {"step": "confirm", "text": context["text_form"]["text"].value()}
+    data.update(_fields(context["meeting_form"]))
+    formset = context["formset"]
+    data.update(_fields(formset.management_form))
+    for form in formset.forms:
+        data.update(_fields(form))
+    if context.get("article_form") is not None:
+        data.update(_fields(context["article_form"]))
+    return data
+
+
+def nothing_saved():
+    return not Meeting.objects.exists() and not Attendance.objects.exists()
+
+
+def test_change_page_has_the_button(editor, seed_article):
+    response = editor.get(
+        reverse("admin:articles_article_change", args=[seed_article.pk])
+    )
+    assert response.status_code == 200
+    assert fill_url(seed_article) in response.content.decode()
+    assert "Điền từ nội dung" in response.content.decode()
+
+
+def test_add_page_has_the_button(editor, category):
+    response = editor.get(reverse("admin:articles_article_add"))
+    assert fill_url() in response.content.decode()
+
+
+def test_form_starts_with_the_body_as_text(editor, seed_article):
+    response = editor.get(fill_url(seed_article))
+    assert response.status_code == 200
+    text = response.context["text_form"]["text"].value()
+    assert text.startswith("Ngày 05/7/2024, phường Cát Lái")
+    assert "<p>" not in text
+
+
+def test_review_screen_proposes_and_saves_nothing(editor, seed_article, officials):
+    before = Official.objects.count()
+    response = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    assert response.status_code == 200
+    assert response.context["reviewing"]
+    meeting = response.context["meeting_form"].initial
+    assert meeting["held_on"] == datetime.date(2024, 7, 5)
+    assert (meeting["session_number"], meeting["term_number"]) == (21, 6)
+    assert meeting["opinions_count"] == 11
+    rows = {row["form"].initial["name"]: row for row in response.context["rows"]}
+    # Matched regardless of case, diacritics and spacing; linked, not proposed.
+    assert rows["Nguyễn Thị Nhài"]["official"] == officials["nhai"]
+    assert rows["Nguyễn Thị Nhài"]["form"].initial["create_official"] is False
+    assert not rows["Nguyễn Thị Nhài"]["differs"]
+    # The record says Phó Chủ tịch, the report says Chủ tịch: highlighted.
+    assert rows["Nguyễn Đức Hiền"]["differs"]
+    assert "Khác hồ sơ cán bộ" in response.content.decode()
+    # Not on file: proposed as new.
+    assert rows["Huỳnh Thị Ngọc Bích"]["official"] is None
+    assert rows["Huỳnh Thị Ngọc Bích"]["form"].initial["create_official"] is True
+    assert rows["Trưởng 11 khu phố"]["is_group"]
+    assert nothing_saved()
+    assert Official.objects.count() == before
+
+
+def test_confirm_saves_meeting_and_rows_in_order(editor, seed_article, officials):
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    response = editor.post(fill_url(seed_article), review_data(review))
+    assert response.status_code == 302
+    assert response.url == reverse(
+        "admin:articles_article_change", args=[seed_article.pk]
+    )
+
+    meeting = Meeting.objects.get(article=seed_article)
+    assert meeting.name == "Hội nghị Ban chấp hành Đảng bộ phường"
+    assert meeting.held_on == datetime.date(2024, 7, 5)
+    assert (meeting.session_number, meeting.term_number) == (21, 6)
+    assert (meeting.term_start_year, meeting.term_end_year) == (2020, 2025)
+    assert meeting.opinions_count == 11
+
+    rows = list(seed_article.attendances.in_protocol_order())
+    assert [r.name for r in rows[:5]] == [
+        "Đặng Thị Bích Thuận",
+        "Huỳnh Thị Ngọc Bích",
+        "Nguyễn Thị Nhài",
+        "Nguyễn Đức Hiền",
+        "Đại diện các ban xây dựng Đảng thành ủy Thủ Đức",
+    ]
+    nhai = rows[2]
+    assert nhai.official == officials["nhai"]
+    assert nhai.role == Attendance.Role.PRESENTER
+    assert nhai.positions == "Phó Bí thư Thường trực Đảng ủy phường"
+    # Printed positions are kept as printed, even when the record differs.
+    assert rows[3].positions == "Chủ tịch UBND phường"
+    assert rows[0].role == Attendance.Role.DIRECTING
+    # New officials were created because their boxes were ticked.
+    bich = Official.objects.get(full_name="Huỳnh Thị Ngọc Bích")
+    assert rows[1].official == bich
+    assert bich.printed_positions() == "Bí thư Đảng ủy phường"
+    groups = [r for r in rows if r.is_group]
+    assert len(groups) == 8
+    assert [m.message for m in response.wsgi_request._messages][0].startswith(
+        "Đã lưu thông tin hội nghị và 12 dòng"
+    )
+
+
+def test_second_confirm_does_not_duplicate(editor, seed_article, officials):
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    data = review_data(review)
+    editor.post(fill_url(seed_article), data)
+    counts = (
+        Attendance.objects.count(),
+        Official.objects.count(),
+        Meeting.objects.count(),
+    )
+    response = editor.post(fill_url(seed_article), data)
+    assert response.status_code == 302
+    assert (
+        Attendance.objects.count(),
+        Official.objects.count(),
+        Meeting.objects.count(),
+    ) == counts
+    # Read again: every row is marked as already there and left unticked.
+    again = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    assert all(row["already"] for row in again.context["rows"])
+    assert not any(row["form"].initial["include"] for row in again.context["rows"])
+
+
+def test_unticked_rows_and_unticked_creation(editor, seed_article, officials):
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    data = review_data(review)
+    names = {data[f"rows-{i}-name"]: i for i in range(int(data["rows-TOTAL_FORMS"]))}
+    data.pop(f"rows-{names['Đặng Thị Bích Thuận']}-include")
+    data.pop(f"rows-{names['Huỳnh Thị Ngọc Bích']}-create_official")
+    editor.post(fill_url(seed_article), data)
+    assert not seed_article.attendances.filter(name="Đặng Thị Bích Thuận").exists()
+    assert not Official.objects.filter(full_name="Huỳnh Thị Ngọc Bích").exists()
+    row = seed_article.attendances.get(name="Huỳnh Thị Ngọc Bích")
+    assert row.official is None and row.positions == "Bí thư Đảng ủy phường"
+
+
+def test_editor_corrections_are_saved(editor, seed_article, officials):
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    data = review_data(review)
+    data["meeting-opinions_count"] = "12"
+    data["meeting-held_on"] = "06/07/2024"
+    data["rows-0-role"] = "chair"
+    editor.post(fill_url(seed_article), data)
+    meeting = Meeting.objects.get()
+    assert meeting.opinions_count == 12
+    assert meeting.held_on == datetime.date(2024, 7, 6)
+    assert seed_article.attendances.get(name="Đặng Thị Bích Thuận").role == "chair"
+
+
+def test_invalid_review_rerenders_and_saves_nothing(editor, seed_article, officials):
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    data = review_data(review)
+    data["meeting-term_start_year"] = "2025"
+    data["meeting-term_end_year"] = "2020"
+    data["meeting-held_on"] = "31/02/2024"
+    response = editor.post(fill_url(seed_article), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Năm cuối nhiệm kỳ phải sau năm đầu nhiệm kỳ." in html
+    assert response.context["meeting_form"]["held_on"].value() == "31/02/2024"
+    assert nothing_saved()
+
+
+def test_existing_meeting_is_updated_not_duplicated(editor, seed_article, officials):
+    Meeting.objects.create(article=seed_article, name="Tên cũ", place="Hội trường A")
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    assert "Bài đang lưu" in review.content.decode()
+    editor.post(fill_url(seed_article), review_data(review))
+    meeting = Meeting.objects.get()
+    assert meeting.name == "Hội nghị Ban chấp hành Đảng bộ phường"
+    assert meeting.place == "Hội trường A"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "<p> </p>"])
+def test_empty_text_is_a_clear_message(editor, seed_article, text):
+    response = editor.post(fill_url(seed_article), {"step": "read", "text": text})
+    assert response.status_code == 200
+    assert "Chưa có nội dung để đọc" in response.content.decode()
+    assert nothing_saved()
+
+
+def test_nothing_found_is_a_clear_message(editor, seed_article):
+    response = editor.post(
+        fill_url(seed_article), {"step": "read", "text": "Xin chào bà con khu phố."}
+    )
+    assert response.status_code == 200
+    assert "Không tìm thấy ngày họp" in response.content.decode()
+    assert not response.context.get("reviewing")
+
+
+def test_garbage_post_never_500s(editor, seed_article):
+    for data in (
+        {"step": "confirm"},
+        {"step": "confirm", "text": "Ngày 1/2/2024 họp.", "rows-TOTAL_FORMS": "x"},
+        {"step": "bogus", "text": "abc"},
+        {
+            "step": "confirm",
+            "text": SEED.read_text(),
+            "meeting-name": "Hội nghị",
+            "meeting-kind": "hoi-nghi",
+            "rows-TOTAL_FORMS": "1",
+            "rows-INITIAL_FORMS": "0",
+            "rows-0-include": "on",
+            "rows-0-name": "Nguyễn Văn An",
+            "rows-0-role": "chair",
+            "rows-0-official": "999999",
+        },
+    ):
+        response = editor.post(fill_url(seed_article), data)
+        assert response.status_code == 200, data
+    assert nothing_saved()
+    assert editor.get(fill_url(seed_article) + "?step=read").status_code == 200
+
+
+def test_missing_article_redirects(editor):
+    response = editor.get(reverse("admin:articles_article_fill", args=[987654]))
+    assert response.status_code == 302
+
+
+def test_view_only_staff_is_refused(client, seed_article):
+    user = get_user_model().objects.create_user("xem", password="mat-khau-dai-123")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(user)
+    assert client.get(fill_url(seed_article)).status_code == 403
+    response = client.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    assert response.status_code == 403
+    assert nothing_saved()
+
+
+def test_non_staff_goes_to_login(client, seed_article):
+    user = get_user_model().objects.create_user("dan", password="mat-khau-dai-123")
+    client.force_login(user)
+    response = client.post(fill_url(seed_article), {"step": "read", "text": "x"})
+    assert response.status_code == 302
+    assert "/login/" in response.url
+
+
+def test_post_without_csrf_token_is_refused(seed_article):
+    client = Client(enforce_csrf_checks=True)
+    user = get_user_model().objects.create_superuser("bt", "", "mat-khau-dai-123")
+    client.force_login(user)
+    response = client.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    assert response.status_code == 403
+    assert nothing_saved()
+
+
+def test_add_page_creates_a_draft_from_pasted_text(editor, category):
+    response = editor.post(
+        fill_url(), {"step": "read", "text": SEED.read_text(), "category": category.pk}
+    )
+    assert response.status_code == 200
+    assert not Article.objects.exists()
+    data = review_data(response)
+    response = editor.post(fill_url(), data)
+    article = Article.objects.get()
+    assert response.url == reverse("admin:articles_article_change", args=[article.pk])
+    assert article.status == Article.Status.DRAFT
+    assert article.title == "Hội nghị Ban chấp hành Đảng bộ phường"
+    assert article.body.startswith("<p>Ngày 05/7/2024")
+    assert article.meeting.session_number == 21
+    assert article.attendances.count() == 12
+
+
+def test_add_page_needs_a_category(editor, category):
+    review = editor.post(fill_url(), {"step": "read", "text": SEED.read_text()})
+    data = review_data(review)
+    data.pop("category", None)
+    response = editor.post(fill_url(), data)
+    assert response.status_code == 200
+    assert "Hãy chọn chuyên mục" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_review_query_budget(
+    editor, seed_article, make_official, django_assert_max_num_queries
+):
+    for index in range(40):
+        make_official(f"Trần Văn Số{index}", "Tổ trưởng tổ dân phố")
+    with django_assert_max_num_queries(12):
+        editor.post(fill_url(seed_article), {"step": "read", "text": SEED.read_text()})
