@@ -1,0 +1,260 @@
+"""One-file backups: the database as portable JSON plus every media file.
+
+The archive is a zip holding ``manifest.json`` (format, counts, a SHA-256 of
+every member), ``data.json`` (``dumpdata`` as JSON with whole datetimes and
+natural keys for content types and permissions, so it loads into any fresh
+install on SQLite or PostgreSQL) and ``media/…``. Restoring needs an empty,
+migrated install.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.core.serializers import json as json_serializer
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+FORMAT = "wardnews-backup/1"
+# Rebuilt by ``migrate`` (content types, permissions) or worthless elsewhere
+# (sessions, login-failure counters).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Rows that make an install "not empty": restoring over them would mix sites.
+CONTENT_MODELS = [
+    "articles.Article",
+    "articles.Category",
+    "articles.Official",
+    "auth.User",
+]
+
+
+# Django's JSON encoder cuts datetimes to milliseconds; a backup keeps them
+# whole. This module doubles as the serializer for that format.
+SERIALIZER = "wardnewsjson"
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+class Serializer(json_serializer.Serializer):
+    def _init_options(self):
+        super()._init_options()
+        self.json_kwargs["cls"] = ExactJSONEncoder
+
+
+Deserializer = json_serializer.Deserializer
+
+
+def _register_serializer() -> None:
+    if SERIALIZER not in serializers.get_serializer_formats():
+        serializers.register_serializer(SERIALIZER, __name__)
+
+
+class BackupError(Exception):
+    """A backup cannot be written or restored; the message is for the operator."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    objects: int
+    media_files: int
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _media_files(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return sorted(path for path in root.rglob("*") if path.is_file())
+
+
+def write_backup(target: Path) -> Summary:
+    """Write the archive to ``target`` (atomically: a half-written archive
+    never has the final name)."""
+    media_root = Path(settings.MEDIA_ROOT)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as work:
+        data_path = Path(work) / f"data.{SERIALIZER}"
+        _register_serializer()
+        call_command(
+            "dumpdata",
+            format=SERIALIZER,
+            exclude=EXCLUDED,
+            natural_foreign=True,
+            indent=1,
+            output=str(data_path),
+            verbosity=0,
+        )
+        objects = len(json.loads(data_path.read_text(encoding="utf-8")))
+        files = _media_files(media_root)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            _write_archive(partial, data_path, media_root, files, objects)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        os.replace(partial, target)
+    return Summary(objects=objects, media_files=len(files))
+
+
+def _write_archive(
+    path: Path, data_path: Path, media_root: Path, files: list[Path], objects: int
+) -> None:
+    members = {"data.json": _sha256(data_path)}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(data_path, "data.json")
+        for file in files:
+            name = "media/" + file.relative_to(media_root).as_posix()
+            # Photos are compressed already; deflating them only costs time.
+            archive.write(file, name, compress_type=zipfile.ZIP_STORED)
+            members[name] = _sha256(file)
+        manifest = {
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "objects": objects,
+            "members": members,
+        }
+        archive.writestr("manifest.json", json.dumps(manifest, indent=1))
+
+
+def _safe_media_name(name: str) -> PurePosixPath | None:
+    """The path below MEDIA_ROOT for an archive member, or None if the
+    member tries to leave it."""
+    path = PurePosixPath(name)
+    if path.parts[:1] != ("media",) or len(path.parts) < 2:
+        return None
+    relative = PurePosixPath(*path.parts[1:])
+    if relative.is_absolute() or ".." in relative.parts or "\\" in name:
+        return None
+    return relative
+
+
+def _read_manifest(archive: zipfile.ZipFile) -> dict:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except (KeyError, ValueError) as error:
+        raise BackupError(_("Tệp này không phải bản sao lưu của trang tin.")) from error
+    if manifest.get("format") != FORMAT:
+        raise BackupError(
+            _("Bản sao lưu có định dạng “%(format)s”, phiên bản này không đọc được.")
+            % {"format": manifest.get("format")}
+        )
+    return manifest
+
+
+def install_is_empty() -> bool:
+    return not any(
+        apps.get_model(label)._default_manager.exists() for label in CONTENT_MODELS
+    )
+
+
+def restore_backup(source: Path) -> Summary:
+    """Bring an empty, migrated install to the state saved in ``source``.
+
+    Everything is checked before anything is written; the database part is
+    one transaction, and media written for a failed restore is removed.
+    """
+    if not install_is_empty():
+        raise BackupError(
+            _(
+                "Cơ sở dữ liệu đã có bài viết, chuyên mục, cán bộ hoặc tài khoản. Chỉ "
+                "khôi phục vào một bản cài mới (đã chạy migrate, chưa nhập dữ liệu)."
+            )
+        )
+    try:
+        archive = zipfile.ZipFile(source)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise BackupError(
+            _("Không mở được tệp sao lưu: %(error)s") % {"error": error}
+        ) from error
+    media_root = Path(settings.MEDIA_ROOT)
+    written: list[Path] = []
+    with archive, tempfile.TemporaryDirectory() as work:
+        manifest = _read_manifest(archive)
+        members = manifest["members"]
+        media = {}
+        for name, digest in members.items():
+            if name == "data.json":
+                continue
+            relative = _safe_media_name(name)
+            if relative is None:
+                raise BackupError(
+                    _("Bản sao lưu có đường dẫn không hợp lệ: %(name)s")
+                    % {"name": name}
+                )
+            media[name] = (relative, digest)
+        data_path = Path(work) / f"data.{SERIALIZER}"
+        _register_serializer()
+        _extract_checked(archive, "data.json", members["data.json"], data_path)
+        try:
+            for name, (relative, digest) in media.items():
+                destination = media_root / relative
+                if destination.exists():
+                    if _sha256(destination) == digest:
+                        continue
+                    raise BackupError(
+                        _("Tệp %(name)s đã có trong thư mục media và khác bản sao lưu.")
+                        % {"name": relative}
+                    )
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                written.append(destination)
+                _extract_checked(archive, name, digest, destination)
+            try:
+                with transaction.atomic():
+                    call_command("loaddata", str(data_path), verbosity=0)
+            except (DatabaseError, DeserializationError) as error:
+                raise BackupError(
+                    _("Không nạp được dữ liệu từ bản sao lưu: %(error)s")
+                    % {"error": error}
+                ) from error
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
+    _content_changed()
+    return Summary(objects=manifest["objects"], media_files=len(media))
+
+
+def _extract_checked(
+    archive: zipfile.ZipFile, name: str, digest: str, destination: Path
+) -> None:
+    digester = hashlib.sha256()
+    with archive.open(name) as source, destination.open("wb") as target:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            digester.update(chunk)
+            target.write(chunk)
+    if digester.hexdigest() != digest:
+        destination.unlink(missing_ok=True)
+        raise BackupError(
+            _("Tệp %(name)s trong bản sao lưu bị hỏng (sai mã kiểm tra).")
+            % {"name": name}
+        )
+
+
+def _content_changed() -> None:
+    # Pages cached before the restore describe another site.
+    from . import pagecache
+
+    pagecache.bump_generation()
