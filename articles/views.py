@@ -13,9 +13,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import MeetingFilterForm
 from .models import Article, Attendance, Category, Official, Page, Position
+from .pagination import KeysetPaginationMixin
 
 
-class PublishedArticlesMixin:
+class PublishedArticlesMixin(KeysetPaginationMixin):
     """Lists of what the public may see, newest first, with their covers."""
 
     paginate_by = 12

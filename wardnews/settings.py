@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "wardnews.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.PageCacheMiddleware",
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +130,7 @@ WARDNEWS_PROXY_CACHE_SECONDS = int(os.environ.get("WARDNEWS_PROXY_CACHE_SECONDS"
 WARDNEWS_STALE_WHILE_REVALIDATE = 30
 # Benchmark-only bare page (bench/README.md); never on in production.
 WARDNEWS_BENCH = env_bool("WARDNEWS_BENCH", False)
+WARDNEWS_PAGE_CACHE_EXCLUDE = ["/_bench/"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {

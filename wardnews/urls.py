@@ -28,3 +28,8 @@ if settings.WARDNEWS_SERVE_MEDIA:
             serve_media,
         )
     ]
+
+if settings.WARDNEWS_BENCH:
+    from wardnews.bench import bare_page
+
+    urlpatterns += [path("_bench/bare/", bare_page, name="bench-bare")]

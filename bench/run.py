@@ -1,0 +1,343 @@
+#!/usr/bin/env python
+"""Measure public pages against a bare Django page, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/run.py --articles 10000            # both databases
+    .venv/bin/python bench/run.py --articles 1000 --db sqlite --duration 5
+
+For each database: seed a dedicated database once (``seed_bench``), count the
+queries and bytes of every page with Django's test client, then start gunicorn
+(2 sync workers, DEBUG off, persistent connections) on 127.0.0.1 and drive
+each page with ``wrk`` (Debian package ``wrk``): first with the page cache
+off, then on. The bare page (``/_bench/bare/``, same size as the seed
+article) goes through the same middleware and is the ceiling for the ratios.
+Nothing here leaves the machine; every run is bounded by ``--duration``.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(db: str, articles: int) -> dict:
+    env = dict(os.environ)
+    var = ROOT / "var" / "bench" / f"{db}-{articles}"
+    var.mkdir(parents=True, exist_ok=True)
+    env.update(
+        WARDNEWS_VAR_DIR=str(var),
+        DJANGO_MEDIA_ROOT=str(var / "media"),
+        DJANGO_STATIC_ROOT=str(ROOT / "var" / "bench" / "static"),
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-000000000000",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_CONN_MAX_AGE="600",
+        WARDNEWS_BENCH="1",
+        WARDNEWS_SERVE_MEDIA="0",
+        WARDNEWS_PAGE_CACHE_SECONDS="0",
+        # Plain HTTP on loopback: no redirect to HTTPS.
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_SECURE_HSTS_SECONDS="0",
+    )
+    env.pop("REDIS_URL", None)
+    if db == "postgres":
+        name = f"wardnews_bench_{articles}"
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    else:
+        env.pop("DATABASE_URL", None)
+    return env
+
+
+def manage(env, *args, capture=False):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+
+
+def prepare(db: str, articles: int, env: dict) -> None:
+    if db == "postgres":
+        name = env["DATABASE_URL"].rsplit("/", 1)[1]
+        exists = subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if not exists:
+            subprocess.run(
+                [
+                    "psql",
+                    "-q",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-c",
+                    f"CREATE DATABASE {name}",
+                ],
+                check=True,
+            )
+    marker = Path(env["WARDNEWS_VAR_DIR"]) / "seeded"
+    if not marker.exists():
+        manage(env, "migrate", "--noinput", "-v0")
+        started = time.monotonic()
+        manage(env, "seed_bench", "--articles", str(articles))
+        marker.write_text(f"{time.monotonic() - started:.0f}\n")
+        if db == "postgres":
+            subprocess.run(
+                [
+                    "psql",
+                    "-q",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-d",
+                    env["DATABASE_URL"].rsplit("/", 1)[1],
+                    "-c",
+                    "VACUUM ANALYZE",
+                ],
+                check=True,
+            )
+    static = Path(env["DJANGO_STATIC_ROOT"]) / "staticfiles.json"
+    if not static.exists():
+        manage(env, "collectstatic", "--noinput", "-v0")
+
+
+MEASURE = r"""
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from articles.management.commands.seed_bench import HEAVY_SLUG, SLUG_PREFIX
+from articles.models import Article, Official
+from articles.pagination import encode_cursor
+
+published = Article.objects.published().newest_first()
+total = published.count()
+deep_page = max(2, (total // 12) // 2)
+edge = published[(deep_page - 1) * 12 - 1]
+seed = Article.objects.exclude(slug__startswith=SLUG_PREFIX).filter(
+    meeting__isnull=False).order_by("publish_at").first()
+official = Official.objects.filter(slug__startswith=SLUG_PREFIX).order_by("id").first()
+pages = [
+    ("home", "/"),
+    ("list, first page", "/tin-tuc/"),
+    (f"list, page {deep_page} (link)",
+     f"/tin-tuc/?page={deep_page}&sau={encode_cursor(edge)}"),
+    (f"list, page {deep_page} (typed)", f"/tin-tuc/?page={deep_page}"),
+    ("seed article", seed.get_absolute_url()),
+    ("heavy article", f"/tin-tuc/{HEAVY_SLUG}/"),
+    ("official", official.get_absolute_url()),
+]
+try:
+    pages.append(("search", reverse("articles:search") + "?q=h%E1%BB%99i+ngh%E1%BB%8B"))
+except NoReverseMatch:
+    pass
+client = Client()
+out = []
+for name, url in pages:
+    client.get(url)  # warm caches that live for the process (templates, urls)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    out.append({"name": name, "url": url, "status": response.status_code,
+                "queries": len(queries), "bytes": len(response.content)})
+print("JSON" + json.dumps({"total": total, "pages": out}))
+"""
+
+
+def measure(env) -> dict:
+    result = manage(env, "shell", "-c", MEASURE, capture=True)
+    line = next(x for x in result.stdout.splitlines() if x.startswith("JSON"))
+    return json.loads(line[4:])
+
+
+def start_server(env, port, workers):
+    log = open(Path(env["WARDNEWS_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "wardnews.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("gunicorn did not start; see gunicorn.log")
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, duration, connections) -> dict:
+    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], capture_output=True, timeout=30)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=duration + 60,
+        check=True,
+    ).stdout
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])}
+    for pct in ("50", "99"):
+        match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        result[f"p{pct}"] = float(match[1]) * UNITS[match[2]] if match else None
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    result["errors"] = int(errors[1]) if errors else 0
+    return result
+
+
+def run_wrk_set(env, pages, bare_bytes, args, cached):
+    port = free_port()
+    env = dict(env)
+    if cached:
+        env["WARDNEWS_PAGE_CACHE_SECONDS"] = "600"
+        if args.redis:
+            env["REDIS_URL"] = args.redis
+            env["WARDNEWS_CACHE_PREFIX"] = f"bench-{os.getpid()}-{time.time_ns()}"
+    server = start_server(env, port, args.workers)
+    try:
+        rows = []
+        ceiling = wrk(
+            f"http://127.0.0.1:{port}/_bench/bare/?bytes={bare_bytes}",
+            args.duration,
+            args.connections,
+        )
+        for page in pages:
+            rows.append(
+                {
+                    **page,
+                    **wrk(
+                        f"http://127.0.0.1:{port}{page['url']}",
+                        args.duration,
+                        args.connections,
+                    ),
+                }
+            )
+        return ceiling, rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def table(title, ceiling, rows, show_queries=True) -> str:
+    lines = [title, ""]
+    header = f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
+    if show_queries:
+        header += f"{'queries':>9}{'bytes':>9}"
+    lines.append(header)
+    lines.append("-" * len(header))
+
+    def fmt(name, row, queries="", size=""):
+        line = (
+            f"{name:<26}{row['rps']:>9.0f}{row['p50'] or 0:>9.1f}"
+            f"{row['p99'] or 0:>9.1f}{row['rps'] / ceiling['rps']:>8.2f}"
+        )
+        if show_queries:
+            line += f"{queries!s:>9}{size!s:>9}"
+        if row.get("errors"):
+            line += f"  ({row['errors']} non-2xx)"
+        return line
+
+    lines.append(fmt("bare Django page", ceiling, 0, ""))
+    for row in rows:
+        lines.append(fmt(row["name"], row, row["queries"], row["bytes"]))
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10000)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--redis",
+        default="redis://127.0.0.1:6379/14",
+        help="Redis for the cached run ('' for local memory)",
+    )
+    parser.add_argument("--no-cached", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    report = []
+    for db in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        env = base_env(db, args.articles)
+        prepare(db, args.articles, env)
+        measured = measure(env)
+        pages = measured["pages"]
+        bad = [p for p in pages if p["status"] != 200]
+        if bad:
+            raise SystemExit(f"pages not 200: {bad}")
+        bare = next(p["bytes"] for p in pages if p["name"] == "seed article")
+        title = (
+            f"{db}, {args.articles} articles ({measured['total']} published), "
+            f"gunicorn {args.workers} sync workers, wrk -c{args.connections} "
+            f"{args.duration}s, bare page {bare} bytes"
+        )
+        ceiling, rows = run_wrk_set(env, pages, bare, args, cached=False)
+        report.append(table(f"UNCACHED — {title}", ceiling, rows))
+        print(report[-1], "\n", flush=True)
+        if not args.no_cached:
+            backend = "Redis" if args.redis else "local memory"
+            ceiling, rows = run_wrk_set(env, pages, bare, args, cached=True)
+            report.append(table(f"CACHED ({backend}) — {title}", ceiling, rows))
+            print(report[-1], "\n", flush=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = RESULTS / f"{stamp}-{args.db}-{args.articles}.txt"
+    out.write_text("\n\n".join(report) + "\n")
+    print(f"saved {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""Two real app processes, one PostgreSQL, one Redis: a publish through one is
+on the other's next response, although both serve pages from the cache."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from articles.models import Article, Category
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("WARDNEWS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+PASSWORD = "mat-khau-bien-tap-2024"
+# Behind the reverse proxy every process sees the site's own host name.
+HOST = "localhost"
+
+
+def redis_problem() -> str | None:
+    try:
+        import redis
+    except ImportError:
+        return "the redis package is not installed"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis at {REDIS_URL} is unreachable ({error})"
+    return None
+
+
+pytestmark = [
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")),
+        reason="needs DATABASE_URL pointing at PostgreSQL (two processes, one DB)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """A visitor or editor talking HTTP to one app process."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+            NoRedirect,
+        )
+
+    def get(self, path: str):
+        request = urllib.request.Request(self.base + path, headers={"Host": HOST})
+        try:
+            with self.opener.open(request, timeout=15) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def post(self, path: str, data: dict, token_from: str):
+        _status, _headers, page = self.get(token_from)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        body = urllib.parse.urlencode(
+            {**data, "csrfmiddlewaretoken": token}, doseq=True
+        ).encode()
+        request = urllib.request.Request(
+            self.base + path,
+            data=body,
+            headers={"Host": HOST, "Referer": f"http://{HOST}{token_from}"},
+        )
+        try:
+            with self.opener.open(request, timeout=15) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def log_in(self, username: str):
+        status = self.post(
+            "/admin/login/?next=/admin/",
+            {"username": username, "password": PASSWORD, "next": "/admin/"},
+            token_from="/admin/login/",
+        )
+        assert status == 302, "editor could not log in"
+
+    def action(self, name: str, article: Article):
+        changelist = "/admin/articles/article/"
+        status = self.post(
+            changelist,
+            {"action": name, "_selected_action": [str(article.pk)], "index": "0"},
+            token_from=changelist,
+        )
+        assert status == 302, f"admin action {name} answered {status}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@pytest.fixture
+def redis_prefix():
+    problem = redis_problem()
+    if problem:
+        pytest.skip(problem)
+    prefix = f"wardnews-test-{uuid.uuid4().hex}"
+    yield prefix
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(match=f"{prefix}*", count=500):
+        client.delete(key)
+
+
+@pytest.fixture
+def app_processes(transactional_db, redis_prefix, tmp_path):
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}"
+        f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+        f"/{database['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": REDIS_URL,
+        "WARDNEWS_CACHE_PREFIX": redis_prefix,
+        "WARDNEWS_PAGE_CACHE_SECONDS": "600",
+        "DJANGO_DEBUG": "1",
+        "WARDNEWS_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    processes, bases = [], []
+    for name in ("a", "b"):
+        port = free_port()
+        log = open(tmp_path / f"gunicorn-{name}.log", "w")  # noqa: SIM115
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "wardnews.wsgi",
+                    "--workers",
+                    "1",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    try:
+        for base, process in zip(bases, processes, strict=True):
+            deadline = time.monotonic() + 40
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"app process exited; see {tmp_path}")
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        pytest.fail(f"app process did not start; see {tmp_path}")
+                    time.sleep(0.3)
+        yield bases
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def test_publish_through_one_process_is_visible_through_the_other(
+    app_processes, django_user_model
+):
+    django_user_model.objects.create_user(
+        "bientap", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+    category = Category.objects.create(name="Thông báo")
+    Article.objects.create(
+        title="Bài đã đăng từ trước",
+        category=category,
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() - timezone.timedelta(days=1),
+    )
+    draft = Article.objects.create(
+        title="Thông báo cúp nước ngày mai",
+        category=category,
+        status=Article.Status.DRAFT,
+        publish_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    first, second = app_processes
+    citizen_a, citizen_b = Browser(first), Browser(second)
+
+    status, headers, page = citizen_b.get("/tin-tuc/")
+    assert status == 200 and "Thông báo cúp nước ngày mai" not in page
+    status, headers, page = citizen_b.get("/tin-tuc/")
+    assert headers["X-Cache"] == "HIT"
+    # The other process reads the same entry from Redis.
+    assert citizen_a.get("/tin-tuc/")[1]["X-Cache"] == "HIT"
+
+    editor = Browser(first)
+    editor.log_in("bientap")
+    editor.action("make_published", draft)
+
+    status, headers, page = citizen_b.get("/tin-tuc/")
+    assert "Thông báo cúp nước ngày mai" in page
+    assert headers["X-Cache"] == "MISS"
+    assert citizen_b.get(f"/tin-tuc/{draft.slug}/")[0] == 200
+
+    # And back the other way: unpublished through the second process.
+    editor_b = Browser(second)
+    editor_b.log_in("bientap")
+    editor_b.action("make_draft", draft)
+    status, headers, page = citizen_a.get("/tin-tuc/")
+    assert "Thông báo cúp nước ngày mai" not in page
+    assert citizen_a.get(f"/tin-tuc/{draft.slug}/")[0] == 404
