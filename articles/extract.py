@@ -599,8 +599,9 @@ class _AttendeeReader:
             attendee.role = role
 
     def known_by_given_name(self, word: str) -> Attendee | None:
+        given = name_key(word)
         matches = [
-            a for key, a in self.by_key.items() if key.split()[-1] == name_key(word)
+            a for key, a in self.by_key.items() if key.rsplit(" ", 1)[-1] == given
         ]
         return matches[0] if len(matches) == 1 else None
 
@@ -659,6 +660,7 @@ class _AttendeeReader:
 
     def _person_start(self, pos: int, end: int) -> bool:
         doc = self.doc
+        end = min(end, pos + 120)  # a name and its separator, no further
         if m := HONORIFIC.match(doc.canon, pos, end):
             pos = m.end()
         if m := RANK.match(doc.canon, pos, end):
@@ -777,8 +779,10 @@ class _AttendeeReader:
         for run in name_runs(doc, sentence.start, sentence.end):
             honored = self._honored(run.start)
             if run.words == 1:
-                known = self.known_by_given_name(doc.get(run.start, run.end))
-                if honored and known:
+                known = honored and self.known_by_given_name(
+                    doc.get(run.start, run.end)
+                )
+                if known:
                     found.append(Mention(known, run.start))
                 continue
             key = name_key(doc.get(run.start, run.end))

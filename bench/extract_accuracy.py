@@ -12,6 +12,7 @@ session, term, term years, opinions) all match.
 
 import json
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +34,14 @@ def score(folder: Path) -> dict:
     found = expected = correct = 0
     positions_exact = positions_total = 0
     scalars_ok = reports = 0
+    seconds = 0.0
     misses = []
     for text_file in sorted(folder.glob("*.txt")):
         truth = json.loads(text_file.with_suffix(".json").read_text(encoding="utf-8"))
-        got = extract(text_file.read_text(encoding="utf-8")).as_dict()
+        text = text_file.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        got = extract(text).as_dict()
+        seconds += time.perf_counter() - started
         reports += 1
         scalars_ok += all(got[k] == truth[k] for k in SCALARS)
         got_people = {name_key(a["name"]): a for a in got["attendees"]}
@@ -68,6 +73,7 @@ def score(folder: Path) -> dict:
         if positions_total
         else 1.0,
         "scalars": scalars_ok / reports if reports else 1.0,
+        "ms_per_report": 1000 * seconds / reports if reports else 0.0,
         "misses": misses,
     }
 
@@ -81,6 +87,7 @@ def main() -> None:
     print(f"names F1           {result['f1']:.3f}")
     print(f"positions exact    {result['positions_exact']:.3f}")
     print(f"scalar fields      {result['scalars']:.3f}")
+    print(f"ms per report      {result['ms_per_report']:.1f}")
     for miss in result["misses"]:
         print(f"  - {miss}")
 
