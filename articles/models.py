@@ -2,6 +2,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
@@ -358,6 +359,19 @@ class Article(NormalizedTextModel):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # A date the database cannot convert to UTC (year 1, year 9999 in our
+        # time zone) must be a form error, not a crash on save.
+        super().clean()
+        errors = {
+            name: _("Năm phải từ 1900 đến 2999.")
+            for name in ("publish_at", "expire_at")
+            if getattr(self, name) is not None
+            and not 1900 <= getattr(self, name).year <= 2999
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED

@@ -1,0 +1,329 @@
+"""Bad input on every public URL and in the admin: a 4xx or a normal page
+with a Vietnamese message, never a 500, and what was typed is kept."""
+
+import datetime
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles.models import Article, Category, Official
+from tests.test_admin import article_form, people  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+BAD_PAGES = [
+    "abc",
+    "-1",
+    "0",
+    "1.5",
+    "",
+    str(10**20),
+    "999999",
+    "1e3",
+    "%00",
+    "last",
+    "١",  # an Arabic-Indic digit: isdigit() but not a page number we print
+]
+BAD_QUERIES = [
+    "q=" + "a" * 10_000,
+    "q=" + quote("Đảng ủy ") * 1_500,
+    "q=%E0%A4%A",
+    "q=%ff%fe",
+    "q=%00",
+    "q=a%00b",
+    "q=%",
+    "q=%%%",
+    "q=" + quote("\u202e\u0000\ufffe"),
+    "q=' OR 1=1 --",
+    "q=<script>alert(1)</script>",
+    "q[]=1&q[]=2",
+    "q=1&q=2&page=abc",
+    "nam=99999999999999999999",
+    "nam=-1",
+    "chuyen_muc=%ff",
+    "don_vi=abc",
+    "don_vi=99999999999999999999",
+    "khoa=abc",
+    "khoa=-5",
+    "sau=abc",
+    "sau=99999999999999999999999999.1",
+    "truoc=1.abc",
+    "sau=%00",
+]
+
+
+@pytest.fixture
+def site(make_report):
+    article = make_report("Hội nghị Ban Chấp hành", attendees=3, photos=1)
+    return {
+        "article": article,
+        "category": article.category,
+        "official": Official.objects.first(),
+    }
+
+
+def public_paths(site) -> list[str]:
+    return [
+        "/",
+        "/tin-tuc/",
+        "/hoi-nghi/",
+        "/can-bo/",
+        "/tim-kiem/",
+        "/gioi-thieu/",
+        "/luu-tru/",
+        "/rss/",
+        "/atom/",
+        "/sitemap.xml",
+        "/robots.txt",
+        site["article"].get_absolute_url(),
+        site["category"].get_absolute_url(),
+        site["official"].get_absolute_url(),
+        f"/chuyen-muc/{site['category'].slug}/rss/",
+    ]
+
+
+UNKNOWN_PATHS = [
+    "/tin-tuc/khong-co-bai-nay/",
+    "/chuyen-muc/khong-co/",
+    "/can-bo/khong-co/",
+    "/gioi-thieu/khong-co/",
+    "/chuyen-muc/khong-co/rss/",
+    "/xem-truoc/khong-hop-le/",
+    "/xem-truoc/" + "a" * 5000 + "/",
+    "/tin-tuc/%ff/",
+    "/tin-tuc/%E0%A4%A/",
+    "/tin-tuc/a%00b/",
+    "/tin-tuc/" + "a" * 10_000 + "/",
+    "/tin-tuc/%C4%91ang/",
+    "/luu-tru/2024/13/",
+    "/luu-tru/2024/0/",
+    "/luu-tru/0/1/",
+    "/luu-tru/99999999999999999999/1/",
+    "/luu-tru/2024/99999999999999999999/",
+    "/media/khong-co.jpg",
+    "/static/khong-co.css",
+    "/%00",
+    "/..%2f..%2fetc/passwd",
+]
+
+
+def assert_handled(response, url):
+    assert response.status_code < 500, url
+    if response.status_code == 404 and "text/html" in response.get("Content-Type", ""):
+        assert "Không tìm thấy trang" in response.content.decode(), url
+
+
+def test_bad_page_numbers_never_give_a_500(client, site):
+    for path in public_paths(site):
+        for page in BAD_PAGES:
+            url = f"{path}?page={page}"
+            response = client.get(url)
+            assert_handled(response, url)
+            assert response.status_code in (200, 301, 302, 400, 404), url
+
+
+def test_bad_queries_never_give_a_500(client, site):
+    for path in ["/tim-kiem/", "/hoi-nghi/", "/tin-tuc/", "/", "/luu-tru/"]:
+        for query in BAD_QUERIES:
+            url = f"{path}?{query}"
+            assert_handled(client.get(url), url)
+
+
+def test_overlong_search_is_a_normal_page_with_a_message(client, site):
+    response = client.get("/tim-kiem/", {"q": "Đảng ủy " * 1500})
+    assert response.status_code == 200
+    assert "Đảng ủy" in response.content.decode()
+
+
+def test_unknown_and_malformed_paths_are_404_in_vietnamese(client, site):
+    for url in UNKNOWN_PATHS:
+        response = client.get(url)
+        assert_handled(response, url)
+        assert response.status_code in (400, 404), url
+
+
+def test_null_bytes_and_broken_encoding_in_raw_requests(site):
+    # The test client quotes paths for us; send the raw bytes instead.
+    client = Client()
+    for raw in [
+        "/tin-tuc/\x00/",
+        "/tim-kiem/?q=\x00",
+        "/?page=\x00",
+        "/can-bo/\udcff/",
+    ]:
+        try:
+            response = client.generic("GET", raw)
+        except UnicodeEncodeError:
+            continue  # not even sendable over HTTP
+        assert_handled(response, repr(raw))
+
+
+def test_other_methods_on_public_pages(client, site):
+    for path in public_paths(site):
+        for method in ("post", "put", "delete", "patch", "options"):
+            response = client.generic(
+                method.upper(),
+                path,
+                b"x=1",
+                content_type="application/x-www-form-urlencoded",
+            )
+            assert response.status_code < 500, (method, path)
+
+
+# Property-based pass over the public URL space.
+
+segment = st.text(st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=40)
+query_value = st.one_of(
+    segment,
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(BAD_PAGES),
+)
+query_name = st.sampled_from(
+    ["page", "q", "nam", "chuyen_muc", "don_vi", "khoa", "sau", "truoc", "x"]
+)
+templates = st.sampled_from(
+    [
+        "/",
+        "/tin-tuc/",
+        "/tin-tuc/{}/",
+        "/chuyen-muc/{}/",
+        "/chuyen-muc/{}/rss/",
+        "/chuyen-muc/{}/atom/",
+        "/hoi-nghi/",
+        "/can-bo/",
+        "/can-bo/{}/",
+        "/tim-kiem/",
+        "/gioi-thieu/",
+        "/gioi-thieu/{}/",
+        "/luu-tru/",
+        "/luu-tru/{}/{}/",
+        "/xem-truoc/{}/",
+        "/rss/",
+        "/sitemap.xml",
+    ]
+)
+
+
+@st.composite
+def public_urls(draw):
+    template = draw(templates)
+    parts = [quote(draw(segment), safe="") or "x" for _ in range(template.count("{}"))]
+    path = template.format(*parts)
+    params = draw(st.lists(st.tuples(query_name, query_value), max_size=4))
+    query = "&".join(f"{name}={quote(value, safe='%')}" for name, value in params)
+    return f"{path}?{query}" if query else path
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(url=public_urls())
+def test_property_no_public_url_gives_a_500(client, site, url):
+    assert_handled(client.get(url), url)
+
+
+# Admin forms: clear Vietnamese errors, what was typed is kept.
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("bientap", "", "mat-khau-dai-123")
+    client.force_login(user)
+    return client
+
+
+def test_oversize_fields_are_refused_and_kept(admin_client, people):  # noqa: F811
+    long_title = "Hội nghị " * 60  # 540 characters, the limit is 300
+    data = article_form(
+        **people,
+        title=long_title,
+        slug="a" * 250,
+        byline="Văn phòng " * 40,
+        **{"meeting-0-place": "Hội trường " * 50},
+    )
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Giá trị này chỉ có tối đa 300 kí tự (hiện có 539)" in html
+    assert "Giá trị này chỉ có tối đa 200 kí tự (hiện có 250)" in html
+    assert long_title.strip() in html
+    assert "a" * 250 in html
+    assert not Article.objects.exists()
+
+
+def test_impossible_dates_are_refused_and_kept(admin_client, people):  # noqa: F811
+    data = article_form(
+        **people,
+        publish_at_0="31/02/2024",
+        expire_at_0="30/02/2025",
+        expire_at_1="25:61",
+        **{"meeting-0-held_on": "31/02/2024", "meeting-0-held_at": "8 giờ"},
+    )
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nhập một ngày hợp lệ." in html
+    assert "Nhập một thời gian hợp lệ." in html
+    for typed in ("31/02/2024", "30/02/2025", "25:61", "8 giờ"):
+        assert f'value="{typed}"' in html
+    assert not Article.objects.exists()
+
+
+def test_numbers_out_of_range_are_refused(admin_client, people):  # noqa: F811
+    data = article_form(
+        **people,
+        **{
+            "meeting-0-session_number": "99999999999999999999",
+            "meeting-0-term_number": "-3",
+            "meeting-0-opinions_count": "mười một",
+        },
+    )
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "mười một" in html
+    assert "Nhập một số" in html
+    assert "lớn hơn hoặc bằng với 0" in html
+    assert not Article.objects.exists()
+
+
+def test_duplicate_slugs_in_other_models(admin_client, category):
+    Category.objects.create(name="Thông báo", slug="thong-bao")
+    response = admin_client.post(
+        reverse("admin:articles_category_add"),
+        {"name": "Thông báo mới", "slug": "thong-bao", "description": "", "order": "0"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "đã tồn tại" in html
+    assert 'value="Thông báo mới"' in html
+
+
+def test_null_byte_in_admin_text_is_an_error_not_a_crash(admin_client, people):  # noqa: F811
+    data = article_form(**people, title="Hội nghị\x00", summary="Tóm\x00tắt")
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    assert "Không được chứa ký tự rỗng (null)." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_far_future_and_past_dates_do_not_crash(admin_client, people):  # noqa: F811
+    data = article_form(**people, publish_at_0="01/01/0001", publish_at_1="00:00")
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code in (200, 302)
+    data = article_form(**people, publish_at_0="31/12/9999", publish_at_1="23:59")
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code in (200, 302)
+
+
+def test_dates_keep_the_vietnamese_day_first_reading():
+    from django.forms import DateField
+
+    assert DateField().clean("05/07/2024") == datetime.date(2024, 7, 5)
