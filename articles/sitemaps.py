@@ -50,7 +50,10 @@ class CategorySitemap(Sitemap):
 
     def items(self):
         articles = Article.objects.published().filter(category=OuterRef("pk"))
-        return Category.objects.annotate(lastmod=Subquery(newest_update(articles)))
+        # Small tables are listed, so the paginator does not COUNT them.
+        return list(
+            Category.objects.annotate(lastmod=Subquery(newest_update(articles)))
+        )
 
     def lastmod(self, item):
         return item.lastmod
@@ -60,7 +63,7 @@ class OfficialSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Official.objects.all()
+        return list(Official.objects.only("slug", "updated_at"))
 
     def lastmod(self, item):
         return item.updated_at
@@ -70,7 +73,7 @@ class PageSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Page.objects.defer("body")
+        return list(Page.objects.only("slug", "updated_at"))
 
     def lastmod(self, item):
         return item.updated_at

@@ -52,11 +52,15 @@ class HomeView(PublishedArticlesMixin, TemplateView):
             sections.items(), key=lambda item: (item[0].order, item[0].name)
         )
         return super().get_context_data(
-            featured=featured, by_category=by_category, **kwargs
+            featured=featured,
+            by_category=by_category,
+            lead=next((a for a in shown if a.cover_id), None),
+            **kwargs,
         )
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
+        shown = featured + [a for _, section in by_category for a in section]
     template_name = "articles/article_list.html"
 
 

@@ -31,6 +31,19 @@ def page_cache_off(settings):
     settings.WARDNEWS_PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def site_settings_uncached():
+    """Site settings are cached across requests; a rolled-back test must not
+    leave its row in the cache for the next one."""
+    from django.core.cache import cache
+
+    from articles.models import SiteSettings
+
+    cache.delete(SiteSettings.CACHE_KEY)
+    yield
+    cache.delete(SiteSettings.CACHE_KEY)
+
+
 @pytest.fixture
 def page_cache(settings):
     from django.core.cache import cache

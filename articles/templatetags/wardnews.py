@@ -59,6 +59,11 @@ def json_ld(context, kind, obj=None):
 def share_image(context, photo):
     """OpenGraph/Twitter image tags for ``photo`` (absolute URL, size, alt)."""
     url, width, height = photo.image.url, photo.width, photo.height
+    # Link previews want about 1200 px: the smallest rendition that wide.
+    wide = [r for r in getattr(photo, "renditions", None) or [] if r["width"] >= 1200]
+    if wide:
+        url = photo.image.storage.url(wide[0]["name"])
+        width, height = wide[0]["width"], wide[0]["height"]
     lines = [
         format_html(
             '<meta property="og:image" content="{}{}">',
@@ -78,3 +83,9 @@ def share_image(context, photo):
             format_html('<meta property="og:image:alt" content="{}">', photo.alt)
         )
     return mark_safe("\n  ".join(lines))
+
+
+@register.filter
+def first_with_cover(articles):
+    """The first article that shows a cover: its image is fetched first."""
+    return next((article for article in articles if article.cover_id), None)

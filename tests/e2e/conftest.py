@@ -76,9 +76,9 @@ def screenshot(page):
     """Save a full-page PNG under tests/e2e/screenshots/ (git-ignored)."""
     SCREENSHOTS.mkdir(exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take
@@ -97,3 +97,12 @@ def admin_login(page, live_server, django_user_model):
         page.wait_for_url(f"{live_server.url}/admin/")
 
     return login
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server with the demo ward loaded (``python manage.py load_demo``)."""
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    return live_server

@@ -1,0 +1,267 @@
+"""Public pages a citizen reads: site identity, introduction pages, home,
+meeting filters, month archive, error pages and Vietnamese wording."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timesince, translation
+from django.utils.translation import gettext
+from django.views.defaults import server_error
+
+from articles.models import Article, Category, Meeting, Organization, Page, SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture
+def site_settings(db):
+    return SiteSettings.objects.create(
+        name="Phường Cát Lái",
+        full_name="Trang thông tin điện tử phường Cát Lái",
+        responsible_person="Nguyễn Đức Hiền – Chủ tịch UBND phường",
+        address="Số 1 Nguyễn Thị Định",
+        phone="028 3742 0000",
+        email="ubnd@example.gov.vn",
+    )
+
+
+def test_footer_shows_what_a_government_site_must(client, site_settings):
+    html = client.get("/").content.decode()
+    footer = html[html.index("<footer") :]
+    assert "Chịu trách nhiệm nội dung: Nguyễn Đức Hiền – Chủ tịch UBND phường" in footer
+    assert "Số 1 Nguyễn Thị Định" in footer
+    assert 'href="tel:02837420000"' in footer
+    assert 'href="mailto:ubnd@example.gov.vn"' in footer
+    header = html[html.index("<header") : html.index("</header>")]
+    assert "Phường Cát Lái" in header
+    assert '<svg class="emblem"' in header
+
+
+def test_site_settings_edited_in_admin_show_at_once(admin_client, site_settings):
+    assert "Phường Cát Lái" in admin_client.get("/").content.decode()
+    url = reverse("admin:articles_sitesettings_change", args=[1])
+    response = admin_client.post(
+        url,
+        {
+            "name": "Phường Thạnh Mỹ Lợi",
+            "full_name": "Trang tin phường Thạnh Mỹ Lợi",
+            "parent_unit": "",
+            "intro": "",
+            "responsible_person": "Trần Văn Mới",
+            "address": "",
+            "phone": "",
+            "email": "",
+            "license_note": "",
+        },
+    )
+    assert response.status_code == 302
+    html = admin_client.get("/").content.decode()
+    assert "Phường Thạnh Mỹ Lợi" in html
+    assert "Chịu trách nhiệm nội dung: Trần Văn Mới" in html
+
+
+def test_site_settings_admin_is_one_row(admin_client, db):
+    response = admin_client.get(reverse("admin:articles_sitesettings_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/articles/sitesettings/1/change/")
+    assert SiteSettings.objects.count() == 1
+    add = admin_client.get(reverse("admin:articles_sitesettings_add"))
+    assert add.status_code == 403
+
+
+def test_site_settings_are_cached_and_dropped_on_save(
+    site_settings, django_assert_num_queries
+):
+    cache.delete(SiteSettings.CACHE_KEY)
+    with django_assert_num_queries(1):
+        SiteSettings.load()
+    with django_assert_num_queries(0):
+        assert SiteSettings.load().name == "Phường Cát Lái"
+    site_settings.name = "Phường Mới"
+    site_settings.save()
+    assert SiteSettings.load().name == "Phường Mới"
+
+
+def test_missing_settings_row_still_gives_a_site(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Phường Cát Lái" in response.content.decode()
+
+
+def test_introduction_pages(client, db):
+    Page.objects.create(
+        title="Hệ thống chính trị phường",
+        summary="Đảng ủy, HĐND, UBND.",
+        body="<p>Nội dung <script>alert(1)</script>giới thiệu</p>",
+        order=2,
+    )
+    overview = Page.objects.create(title="Tổng quan về phường", order=1)
+    assert overview.slug == "tong-quan-ve-phuong"
+    listing = client.get(reverse("articles:page-list")).content.decode()
+    assert listing.index("Tổng quan về phường") < listing.index("Hệ thống chính trị")
+    detail = client.get("/gioi-thieu/he-thong-chinh-tri-phuong/")
+    html = detail.content.decode()
+    assert detail.status_code == 200
+    assert "<h1>Hệ thống chính trị phường</h1>" in html
+    assert "<script>alert" not in html
+    assert client.get("/gioi-thieu/khong-co/").status_code == 404
+
+
+def test_demo_loads_introduction_pages_and_settings(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    slugs = set(Page.objects.values_list("slug", flat=True))
+    assert {"tong-quan", "he-thong-chinh-tri", "lanh-dao-phuong"} <= slugs
+    assert Page.objects.count() == 3
+    assert SiteSettings.objects.get().responsible_person
+    for slug in slugs:
+        assert client.get(f"/gioi-thieu/{slug}/").status_code == 200
+
+
+def test_home_shows_featured_and_latest_per_category(
+    client, make_article, django_assert_max_num_queries
+):
+    notices = Category.objects.create(name="Thông báo", order=1)
+    featured = make_article("Tin nổi bật nhất", featured=True)
+    for index in range(6):
+        make_article(f"Thông báo số {index}", category=notices)
+    make_article("Bản nháp bí mật", category=notices, status=Article.Status.DRAFT)
+    with django_assert_max_num_queries(8):
+        html = client.get("/").content.decode()
+    assert featured.title in html
+    assert "Bản nháp bí mật" not in html
+    section = html[html.index('id="cm-thong-bao"') :]
+    shown = re.findall(r"Thông báo số (\d)", section)
+    assert shown == ["5", "4", "3", "2"]
+
+
+def test_meeting_list_filters_by_body_and_term(
+    client, make_report, organization, django_assert_max_num_queries
+):
+    party = make_report("Hội nghị Đảng ủy khóa VI")
+    council_body = Organization.objects.create(
+        name="Hội đồng nhân dân phường", kind=Organization.Kind.COUNCIL
+    )
+    council = make_report("Kỳ họp HĐND khóa XII")
+    Meeting.objects.filter(article=council).update(
+        organization=council_body, term_number=12
+    )
+    url = reverse("articles:meeting-list")
+    html = client.get(url).content.decode()
+    assert party.title in html and council.title in html
+    assert "Khóa XII" in html and "Khóa VI" in html
+
+    with django_assert_max_num_queries(8):
+        html = client.get(url, {"don_vi": council_body.pk}).content.decode()
+    assert council.title in html and party.title not in html
+    html = client.get(url, {"khoa": "6"}).content.decode()
+    assert party.title in html and council.title not in html
+    html = client.get(url, {"don_vi": organization.pk, "khoa": "12"}).content.decode()
+    assert "Không có hội nghị nào khớp bộ lọc." in html
+
+
+@pytest.mark.parametrize(
+    "query", [{"don_vi": "abc"}, {"khoa": "x"}, {"don_vi": "99999"}, {"khoa": "9" * 40}]
+)
+def test_meeting_filter_bad_input_is_a_message_not_an_error(client, make_report, query):
+    make_report("Hội nghị Đảng ủy")
+    response = client.get(reverse("articles:meeting-list"), query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hội nghị Đảng ủy" in html
+    assert "Không có đơn vị này." in html or "Không có khóa này." in html
+
+
+def test_month_archive(client, make_article, django_assert_max_num_queries):
+    make_article("Tin tháng bảy", publish_at=datetime.datetime(2024, 7, 5, tzinfo=HCM))
+    # 00:30 on 1 August in Hồ Chí Minh City is still 31 July in UTC.
+    make_article(
+        "Tin đầu tháng tám", publish_at=datetime.datetime(2024, 8, 1, 0, 30, tzinfo=HCM)
+    )
+    make_article(
+        "Nháp tháng bảy",
+        publish_at=datetime.datetime(2024, 7, 6, tzinfo=HCM),
+        status=Article.Status.DRAFT,
+    )
+    with django_assert_max_num_queries(8):
+        response = client.get("/luu-tru/2024/7/")
+    html = response.content.decode()
+    assert "<h1>Tin tháng 7/2024</h1>" in html
+    assert "Tin tháng bảy" in html
+    assert "Tin đầu tháng tám" not in html and "Nháp tháng bảy" not in html
+    assert 'href="/luu-tru/2024/8/"' in html
+    august = client.get("/luu-tru/2024/8/").content.decode()
+    assert "Tin đầu tháng tám" in august
+    index = client.get("/luu-tru/").content.decode()
+    assert "Tháng 7/2024" in index and "Tháng 8/2024" in index
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/luu-tru/2024/13/", "/luu-tru/2024/0/", "/luu-tru/99999/1/", "/luu-tru/x/1/"],
+)
+def test_month_archive_bad_dates_are_404(client, db, path):
+    assert client.get(path).status_code == 404
+
+
+def test_404_is_vietnamese_with_the_site_around_it(client, db):
+    response = client.get("/khong-co-trang-nay/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="vi">' in html
+    assert "Không tìm thấy trang" in html
+    assert "<footer" in html
+    assert "Not Found" not in html
+
+
+def test_500_needs_neither_database_nor_context(django_assert_num_queries):
+    request = RequestFactory().get("/")
+    with django_assert_num_queries(0):
+        response = server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert '<html lang="vi">' in html
+    assert "Xin lỗi, trang đang gặp sự cố" in html
+    assert "{%" not in html and "{{" not in html
+
+
+def test_django_strings_missing_from_its_vietnamese_catalog_are_provided():
+    with translation.override("vi"):
+        since = timesince.timesince(
+            datetime.datetime(2024, 1, 1), datetime.datetime(2025, 3, 10)
+        )
+        assert since == "1\xa0năm, 2\xa0tháng" or since == "1 năm, 2 tháng"
+        assert (
+            gettext("That page contains no results") == "Trang này không có kết quả nào"
+        )
+        assert gettext("Toggle navigation") == "Ẩn/hiện thanh điều hướng"
+        assert gettext("Skip to main content") == "Bỏ qua, đến nội dung chính"
+        assert gettext("Forbidden") == "Không được phép"
+
+
+def test_admin_javascript_catalog_is_vietnamese(admin_client):
+    js = admin_client.get("/admin/jsi18n/").content.decode()
+    assert "Th\\u1ee9 S\\u00e1u" in js or "Thứ Sáu" in js
+
+
+def test_print_stylesheet_hides_navigation(client, db):
+    css = (
+        client.get("/")
+        .content.decode()
+        .split('rel="stylesheet" href="')[1]
+        .split('"')[0]
+    )
+    from django.contrib.staticfiles import finders
+
+    text = open(finders.find(css.removeprefix("/static/"))).read()
+    print_rules = text[text.index("@media print") :]
+    assert ".site-nav" in print_rules and ".site-footer" in print_rules

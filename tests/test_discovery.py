@@ -1,0 +1,176 @@
+"""Sharing and discovery: OpenGraph, canonical URLs, JSON-LD, feeds, sitemap,
+robots.txt."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Category, Page
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def meta(html: str, key: str) -> str:
+    match = re.search(
+        rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html
+    )
+    assert match, f"no <meta> {key}"
+    return match.group(1)
+
+
+def json_ld(html: str) -> list[dict]:
+    blocks = re.findall(
+        r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S
+    )
+    return [json.loads(block) for block in blocks]
+
+
+def test_article_has_sharing_tags_and_canonical_url(client, make_report):
+    article = make_report("Hội nghị Ban Chấp hành", summary="Tóm tắt & sapo.")
+    html = client.get(article.get_absolute_url() + "?utm_source=zalo").content.decode()
+    url = "http://testserver" + article.get_absolute_url()
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert meta(html, "og:url") == url
+    assert meta(html, "og:type") == "article"
+    assert meta(html, "og:title") == "Hội nghị Ban Chấp hành"
+    assert meta(html, "og:description") == "Tóm tắt &amp; sapo."
+    assert meta(html, "og:image").startswith("http://testserver/media/")
+    assert meta(html, "og:image:width").isdigit()
+    assert meta(html, "twitter:card") == "summary_large_image"
+    assert meta(html, "og:locale") == "vi_VN"
+
+
+def test_page_without_photo_shares_the_site_image(client, make_article):
+    article = make_article("Thông báo không ảnh")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert meta(html, "og:image") == "http://testserver/static/img/share.png"
+    assert meta(html, "og:image:width") == "1200"
+
+
+def test_list_canonical_keeps_only_the_page_number(client, make_article):
+    for index in range(14):
+        make_article(f"Tin {index}")
+    html = client.get("/tin-tuc/?page=2&x=1").content.decode()
+    assert '<link rel="canonical" href="http://testserver/tin-tuc/?page=2">' in html
+
+
+def test_meeting_report_json_ld(client, make_report):
+    article = make_report("Hội nghị Ban Chấp hành", summary="Sapo.")
+    html = client.get(article.get_absolute_url()).content.decode()
+    (data,) = json_ld(html)
+    news, event = data["@graph"]
+    assert news["@type"] == "NewsArticle"
+    assert news["headline"] == "Hội nghị Ban Chấp hành"
+    assert news["datePublished"].endswith("+07:00")
+    assert news["inLanguage"] == "vi"
+    assert news["publisher"]["@type"] == "GovernmentOrganization"
+    assert news["publisher"]["logo"]["url"].startswith("http://testserver/")
+    assert news["image"][0].startswith("http://testserver/media/")
+    assert event["@type"] == "Event"
+    assert event["name"].endswith("lần thứ 21, khóa VI, nhiệm kỳ 2020 – 2025")
+    assert event["startDate"] == "2024-07-05"
+    assert event["organizer"]["name"] == "Đảng ủy phường Cát Lái"
+
+
+def test_json_ld_cannot_close_its_script(client, make_article):
+    article = make_article("Tiêu đề </script><script>alert(1)</script>")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(1)" not in html
+    (data,) = json_ld(html)
+    assert data["@graph"][0]["headline"].startswith("Tiêu đề </script>")
+
+
+def test_official_json_ld_is_a_person(client, make_official):
+    official = make_official("Nguyễn Thị Nhài", "Phó Bí thư Thường trực Đảng ủy")
+    html = client.get(official.get_absolute_url()).content.decode()
+    (person,) = json_ld(html)
+    assert person["@type"] == "Person"
+    assert person["name"] == "Nguyễn Thị Nhài"
+    assert person["jobTitle"] == ["Phó Bí thư Thường trực Đảng ủy"]
+    assert person["worksFor"][0]["@type"] == "GovernmentOrganization"
+    assert meta(html, "og:type") == "profile"
+
+
+def test_home_describes_the_website(client, db):
+    (site,) = json_ld(client.get("/").content.decode())
+    assert site["@type"] == "WebSite"
+    assert site["publisher"]["@type"] == "GovernmentOrganization"
+
+
+def test_rss_feed_lists_published_articles(client, make_article):
+    make_article("Tin đã đăng", summary="Sapo tin.", byline="Văn phòng")
+    make_article("Bản nháp", status=Article.Status.DRAFT)
+    response = client.get(reverse("articles:feed"))
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    assert channel.findtext("language") == "vi"
+    titles = [item.findtext("title") for item in channel.iter("item")]
+    assert titles == ["Tin đã đăng"]
+    item = channel.find("item")
+    assert item.findtext("description") == "Sapo tin."
+    assert item.findtext("link").startswith("http://testserver/tin-tuc/")
+    assert item.findtext("pubDate")
+
+
+def test_atom_feed_is_valid_atom(client, make_article):
+    make_article("Tin Atom")
+    response = client.get(reverse("articles:feed-atom"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}title")
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["Tin Atom"]
+    assert entries[0].findtext(f"{ATOM}updated")
+
+
+def test_category_feeds(client, make_article, category):
+    other = Category.objects.create(name="Thông báo")
+    make_article("Tin của chuyên mục")
+    make_article("Tin chuyên mục khác", category=other)
+    rss = client.get(reverse("articles:category-feed", args=[category.slug]))
+    titles = [i.findtext("title") for i in ET.fromstring(rss.content).iter("item")]
+    assert titles == ["Tin của chuyên mục"]
+    atom = client.get(reverse("articles:category-feed-atom", args=[other.slug]))
+    root = ET.fromstring(atom.content)
+    assert [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")] == [
+        "Tin chuyên mục khác"
+    ]
+    assert client.get("/chuyen-muc/khong-co/rss/").status_code == 404
+    html = client.get(category.get_absolute_url()).content.decode()
+    assert f'href="/chuyen-muc/{category.slug}/rss/"' in html
+
+
+def test_sitemap_has_everything_public_with_lastmod(
+    client, make_report, make_article, django_assert_max_num_queries
+):
+    article = make_report("Hội nghị")
+    make_article("Bản nháp", status=Article.Status.DRAFT)
+    Page.objects.create(title="Tổng quan")
+    with django_assert_max_num_queries(8):
+        response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    urls = {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.findall(f"{SITEMAP}url")
+    }
+    base = "http://testserver"
+    assert urls[base + article.get_absolute_url()]
+    assert urls[base + article.category.get_absolute_url()]
+    assert urls[base + "/gioi-thieu/tong-quan/"]
+    official = article.attendances.first().official
+    assert urls[base + official.get_absolute_url()]
+    assert urls[base + "/"]
+    assert not any("ban-nhap" in loc for loc in urls)
+
+
+def test_robots_txt_points_to_the_sitemap(client, db):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
