@@ -34,7 +34,7 @@ viên trang khưu tất thới huỳnh hoàng văn lều mẫn ân bế hoàng q
 """.split()) - {"văn", "hồng", "quang"}
 PLACE_WORDS = frozenset("""
 phường xã quận huyện tỉnh phố tp tx thị trấn đường ấp trường chùa cầu chợ
-viện sân hẻm kiệt mang tên bác
+viện sân hẻm kiệt mang tên bác thcs thpt th mn mg học non
 """.split())
 PLACE_NAMES = ("hồ chí minh", "tôn đức thắng")
 # Words that open a title, so a capitalised run stops before them.
@@ -477,7 +477,7 @@ def _find_meeting_name(doc: Document, result: Extraction) -> None:
             continue
         stop = re.compile(
             r"\s*(?:[,.;:(]|\s(?:lần|khóa|nhiệm\s+kỳ|nhằm|để|với|tại|vào|năm\s+\d|"
-            r"diễn\s+ra|được|đã|do|ngày|sáng|chiều)\b)",
+            r"diễn\s+ra|được|đã|do|ngày|sáng|chiều|vinh\s+dự|trân\s+trọng|có|gồm)\b)",
             re.IGNORECASE,
         )
         stop_at = stop.search(doc.canon, match.end(), sentence.end)
@@ -524,8 +524,7 @@ GROUP_START = re.compile(
     (?:các\s+đồng\s+chí\s+(?![A-ZĐ][^\s]*\s+[A-ZĐ])|các\s+vị|các\s+|đại\s+diện|
         lãnh\s+đạo|toàn\s+thể|đông\s+đảo|\d+|(?:hơn|gần|trên|khoảng)\s+\d+|cán\s+bộ|
         đảng\s+viên|đoàn\s+viên|hội\s+viên|nhân\s+dân|người\s+dân|bà\s+con|
-        thành\s+viên|trưởng\s+(?:\d+|các|ban\s+(?:điều\s+hành|nhân\s+dân))|
-        bí\s+thư\s+(?:\d+|các)|tổ\s+trưởng|(?:cùng\s+)?(?:tham|đến|về)\s+dự|dự\s+họp)""",
+        trưởng\s+(?:\d+|các)|bí\s+thư\s+(?:\d+|các)|tổ\s+trưởng\s+(?:\d+|các)|(?:cùng\s+)?(?:tham|đến|về)\s+dự|dự\s+họp)""",
     F,
 )
 GROUP_LEAD = re.compile(
@@ -662,7 +661,12 @@ class _AttendeeReader:
         doc = self.doc
         end = min(end, pos + 120)  # a name and its separator, no further
         if m := HONORIFIC.match(doc.canon, pos, end):
+            plural = m.group().lower().startswith("các") or doc.low[
+                max(0, pos - 4) : pos
+            ].endswith("các ")
             pos = m.end()
+            if not plural and _starts_title(doc.low, pos):
+                return True  # "đồng chí Chủ tịch UBND phường Lê Văn An"
         if m := RANK.match(doc.canon, pos, end):
             pos = m.end()
         runs = name_runs(doc, pos, end)
