@@ -51,6 +51,7 @@ class HomeView(PublishedArticlesMixin, TemplateView):
         by_category = sorted(
             sections.items(), key=lambda item: (item[0].order, item[0].name)
         )
+        shown = featured + [a for _, section in by_category for a in section]
         return super().get_context_data(
             featured=featured,
             by_category=by_category,
@@ -60,7 +61,6 @@ class HomeView(PublishedArticlesMixin, TemplateView):
 
 
 class ArticleListView(PublishedArticlesMixin, ListView):
-        shown = featured + [a for _, section in by_category for a in section]
     template_name = "articles/article_list.html"
 
 
