@@ -15,6 +15,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# axe-core and the Nu HTML checker for the browser tests (package.json).
+e2e-assets: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
