@@ -115,6 +115,22 @@ class AttendeeRowForm(forms.Form):
     )
     is_group = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
+    def clean(self):
+        data = super().clean()
+        limit = Official._meta.get_field("full_name").max_length
+        new_person = data.get("create_official") and not data.get("is_group")
+        if (
+            new_person
+            and not data.get("official")
+            and len(data.get("name", "")) > limit
+        ):
+            self.add_error(
+                "name",
+                _("Họ tên quá dài để tạo hồ sơ cán bộ (tối đa %(n)d ký tự).")
+                % {"n": limit},
+            )
+        return data
+
 
 AttendeeRowFormSet = forms.formset_factory(
     AttendeeRowForm, extra=0, max_num=500, validate_max=True
@@ -281,22 +297,33 @@ class MeetingFillMixin:
             raise PermissionDenied
 
         step = request.POST.get("step") if request.method == "POST" else None
-        data = request.POST if step else None
+        data = request.POST if step in ("read", "confirm") else None
         text_form = ReportTextForm(
-            data,
-            initial={"text": text_from_html(article.body) if article else ""},
+            data, initial={"text": text_from_html(article.body) if article else ""}
         )
-        article_form = NewArticleForm(data) if article is None else None
+        article_form = None
+        if article is None:
+            # Bound only on confirmation, so the review screen opens without
+            # a "required" error on a category not chosen yet.
+            article_form = NewArticleForm(
+                data if step == "confirm" else None,
+                initial={k: request.POST.get(k) for k in ("title", "category")},
+            )
         context = {
             "article": article,
             "text_form": text_form,
             "article_form": article_form,
+            "can_create_officials": request.user.has_perm("articles.add_official"),
         }
-        if step not in ("read", "confirm") or not text_form.is_valid():
+        if data is None or not text_form.is_valid():
             return self._render_fill(request, context)
+        if step == "read":
+            return self._read(request, context)
+        return self._confirm(request, context)
 
-        extraction = extract(text_form.cleaned_data["text"])
-        if step == "read" and extraction.is_empty:
+    def _read(self, request, context):
+        extraction = extract(context["text_form"].cleaned_data["text"])
+        if extraction.is_empty:
             messages.warning(
                 request,
                 _(
@@ -306,29 +333,38 @@ class MeetingFillMixin:
                 ),
             )
             return self._render_fill(request, context)
+        article = context["article"]
+        officials, present = OfficialIndex(), _present(article)
+        initial = rows_initial(extraction, officials, present)
+        if not context["can_create_officials"]:
+            for row in initial:
+                row["create_official"] = False
+        meeting_form = MeetingFieldsForm(
+            prefix="meeting", initial=meeting_initial(extraction, article)
+        )
+        formset = AttendeeRowFormSet(prefix="rows", initial=initial)
+        return self._review(request, context, meeting_form, formset, officials, present)
 
+    def _confirm(self, request, context):
+        article, article_form = context["article"], context["article_form"]
+        meeting_form = MeetingFieldsForm(request.POST, prefix="meeting")
+        formset = AttendeeRowFormSet(request.POST, prefix="rows")
         officials = OfficialIndex()
+        valid = meeting_form.is_valid() & formset.is_valid()
+        if article_form is not None:
+            valid &= article_form.is_valid()
+        rows = self._confirmed_rows(formset, officials, context) if valid else None
+        if rows is not None:
+            text = context["text_form"].cleaned_data["text"]
+            return self._save_fill(
+                request, article, article_form, meeting_form, rows, text
+            )
+        messages.error(request, _("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
         present = _present(article)
-        if step == "read":
-            meeting_form = MeetingFieldsForm(
-                prefix="meeting", initial=meeting_initial(extraction, article)
-            )
-            formset = AttendeeRowFormSet(
-                prefix="rows", initial=rows_initial(extraction, officials, present)
-            )
-        else:
-            meeting_form = MeetingFieldsForm(data, prefix="meeting")
-            formset = AttendeeRowFormSet(data, prefix="rows")
-            valid = meeting_form.is_valid() & formset.is_valid()
-            if article_form is not None:
-                valid &= article_form.is_valid()
-            rows = self._confirmed_rows(formset, officials) if valid else None
-            if rows is not None:
-                text = text_form.cleaned_data["text"]
-                return self._save_fill(
-                    request, article, article_form, meeting_form, rows, text
-                )
-            messages.error(request, _("Chưa lưu được: hãy sửa các ô báo lỗi bên dưới."))
+        return self._review(request, context, meeting_form, formset, officials, present)
+
+    def _review(self, request, context, meeting_form, formset, officials, present):
+        article = context["article"]
         context.update(
             reviewing=True,
             meeting_form=meeting_form,
@@ -338,7 +374,8 @@ class MeetingFillMixin:
         )
         return self._render_fill(request, context)
 
-    def _confirmed_rows(self, formset, officials: OfficialIndex):
+    def _confirmed_rows(self, formset, officials: OfficialIndex, context):
+        """The ticked rows as service input, or None after adding form errors."""
         rows = []
         for form in formset:
             data = form.cleaned_data
@@ -354,7 +391,8 @@ class MeetingFillMixin:
                     positions=data.get("positions") or "",
                     role=data["role"],
                     official_id=None if data.get("is_group") else official_id,
-                    create_official=bool(data.get("create_official")),
+                    create_official=bool(data.get("create_official"))
+                    and context["can_create_officials"],
                     is_group=bool(data.get("is_group")),
                 )
             )

@@ -197,11 +197,13 @@ def meeting_fill(
                 official = officials.get(key)
                 if official is None:
                     official = Official.objects.create(full_name=name)
-                    titles = [t.strip() for t in row.positions.split(",") if t.strip()]
-                    Position.objects.bulk_create(
-                        Position(official=official, title=title, order=order)
-                        for order, title in enumerate(titles)
-                    )
+                    titles = [t.strip() for t in row.positions.split(",")]
+                    limit = Position._meta.get_field("title").max_length
+                    titles = [t for t in titles if t and len(t) <= limit]
+                    for order, title in enumerate(titles):
+                        Position.objects.create(
+                            official=official, title=title, order=order
+                        )
                     officials[key] = by_id[official.pk] = official
                     result.officials_created += 1
         if key in present_names or (official and official.pk in present_officials):

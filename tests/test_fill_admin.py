@@ -372,3 +372,41 @@ def test_review_query_budget(
         make_official(f"Trần Văn Số{index}", "Tổ trưởng tổ dân phố")
     with django_assert_max_num_queries(12):
         editor.post(fill_url(seed_article), {"step": "read", "text": SEED.read_text()})
+
+
+def test_editor_without_official_permission_creates_no_official(client, seed_article):
+    user = get_user_model().objects.create_user("bt2", password="mat-khau-dai-123")
+    user.is_staff = True
+    user.save()
+    for codename in ("view_article", "change_article", "view_official"):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(user)
+    review = client.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    assert review.status_code == 200
+    assert "không có quyền tạo hồ sơ cán bộ" in review.content.decode()
+    data = review_data(review)
+    data["rows-0-create_official"] = "on"  # forged
+    response = client.post(fill_url(seed_article), data)
+    assert response.status_code == 302
+    assert not Official.objects.exists()
+    assert seed_article.attendances.filter(official__isnull=True).count() == 12
+
+
+def test_overlong_name_for_a_new_official_is_refused(editor, seed_article):
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    data = review_data(review)
+    data["rows-0-name"] = "Nguyễn " * 30
+    response = editor.post(fill_url(seed_article), data)
+    assert response.status_code == 200
+    assert "Họ tên quá dài để tạo hồ sơ cán bộ" in response.content.decode()
+    assert nothing_saved()
+
+
+def test_add_page_review_does_not_nag_for_category(editor, category):
+    response = editor.post(fill_url(), {"step": "read", "text": SEED.read_text()})
+    assert response.context["reviewing"]
+    assert "Hãy chọn chuyên mục" not in response.content.decode()
