@@ -1,0 +1,100 @@
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.pagination import decode_cursor, encode_cursor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def forty_articles(make_article):
+    now = timezone.now()
+    return [
+        make_article(
+            f"Bài số {index:02d}",
+            publish_at=now - datetime.timedelta(hours=index + 1),
+        )
+        for index in range(40)
+    ]
+
+
+def titles(response) -> list[str]:
+    return re.findall(r"Bài số \d\d", response.content.decode())
+
+
+def link(response, rel: str) -> str:
+    match = re.search(rf'href="([^"]+)" rel="{rel}"', response.content.decode())
+    return match[1].replace("&amp;", "&")
+
+
+def test_next_link_seeks_without_offset(client, forty_articles):
+    first = client.get("/tin-tuc/")
+    next_url = link(first, "next")
+    assert "sau=" in next_url
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/tin-tuc/" + next_url)
+    assert titles(second) == [f"Bài số {i:02d}" for i in range(12, 24)]
+    article_queries = [q["sql"] for q in queries if "articles_article" in q["sql"]]
+    assert not any("OFFSET" in sql for sql in article_queries)
+    assert titles(client.get("/tin-tuc/?page=2")) == titles(second)
+
+
+def test_previous_link_seeks_back(client, forty_articles):
+    page_two = client.get("/tin-tuc/" + link(client.get("/tin-tuc/"), "next"))
+    page_three = client.get("/tin-tuc/" + link(page_two, "next"))
+    assert titles(page_three) == [f"Bài số {i:02d}" for i in range(24, 36)]
+    back_url = link(page_three, "prev")
+    assert "truoc=" in back_url
+    assert titles(client.get("/tin-tuc/" + back_url)) == titles(page_two)
+    assert link(page_two, "prev") == "?page=1"
+
+
+def test_typed_page_numbers_still_work(client, forty_articles):
+    response = client.get("/tin-tuc/?page=4")
+    assert titles(response) == [f"Bài số {i:02d}" for i in range(36, 40)]
+    assert "Trang 4 / 4" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=2&sau=abc", "?page=2&sau=99999999999999999999.1", "?truoc=1.x"]
+)
+def test_malformed_cursor_is_ignored(client, forty_articles, query):
+    response = client.get("/tin-tuc/" + query)
+    assert response.status_code == 200
+    assert titles(response)
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=0", "?page=999999"])
+def test_bad_page_number_is_404_not_500(client, forty_articles, query):
+    assert client.get("/tin-tuc/" + query).status_code == 404
+
+
+def test_count_is_made_once_per_content_generation(
+    client, page_cache, forty_articles, make_article
+):
+    def counts(url):
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return sum("COUNT(" in q["sql"] for q in queries)
+
+    assert counts("/tin-tuc/?page=2") == 1
+    assert counts("/tin-tuc/?page=3") == 0
+    make_article("Bài mới nhất")
+    assert counts("/tin-tuc/?page=3") == 1
+
+
+def test_deep_page_query_budget(client, forty_articles, django_assert_max_num_queries):
+    next_url = link(client.get("/tin-tuc/?page=2"), "next")
+    with django_assert_max_num_queries(8):
+        assert client.get("/tin-tuc/" + next_url).status_code == 200
+
+
+def test_cursor_round_trip(forty_articles):
+    article = forty_articles[3]
+    moment, pk = decode_cursor(encode_cursor(article))
+    assert (moment, pk) == (article.publish_at, article.pk)
