@@ -11,6 +11,7 @@ Vietnamese ``message``.
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection
 from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
@@ -57,6 +58,11 @@ class PhotoInlineFormSet(BaseInlineFormSet):
     upload_accept = images.ACCEPT_ATTRIBUTE
     max_upload_bytes = images.MAX_UPLOAD_BYTES
     max_upload_mb = images.MAX_UPLOAD_BYTES // (1024 * 1024)
+
+    @property
+    def upload_parallel(self) -> int:
+        """Photos sent at once: SQLite takes one writer at a time."""
+        return 1 if connection.vendor == "sqlite" else 2
 
     def clean(self):
         super().clean()

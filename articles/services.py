@@ -58,9 +58,18 @@ def photos_ingest(
     results = [
         _ingest_one(article=article, upload=upload, credit=credit) for upload in files
     ]
-    if any(result.status == "stored" for result in results):
-        article.ensure_cover()
+    if any(result.status == "stored" for result in results) and not article.cover_id:
+        _give_cover(article)
     return results
+
+
+def _give_cover(article: Article) -> None:
+    """The first photo becomes the cover, as ``Article.ensure_cover`` does,
+    but by an UPDATE: saving the article would bump its edit-lock version and
+    make the editor's open page refuse its next save."""
+    first = article.photos.order_by("order", "id").first()
+    if Article.objects.filter(pk=article.pk, cover__isnull=True).update(cover=first):
+        article.cover = first
 
 
 def _ingest_one(*, article: Article, upload: File, credit: str) -> IngestResult:

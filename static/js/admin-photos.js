@@ -4,7 +4,7 @@
    "Chọn làm ảnh đại diện" buttons, which set the cover field. */
 "use strict";
 (function () {
-  const PARALLEL = 2;
+  const RETRIES = 2;
 
   function csrfToken() {
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -18,6 +18,7 @@
   function setupUpload(box) {
     const url = box.dataset.url;
     const maxBytes = parseInt(box.dataset.maxBytes, 10);
+    const parallel = parseInt(box.dataset.parallel, 10) || 1;
     const drop = box.querySelector(".photo-drop");
     const input = box.querySelector(".photo-files");
     const queue = box.querySelector(".photo-queue");
@@ -72,6 +73,10 @@
       xhr.addEventListener("load", function () {
         let answer = null;
         try { answer = JSON.parse(xhr.responseText); } catch (error) { answer = null; }
+        if ((xhr.status >= 500 || xhr.status === 0) && job.tries < RETRIES) {
+          retry(job);
+          return;
+        }
         if (answer && answer.status) {
           finish(job.view, answer.status, answer.message);
         } else if (xhr.status === 403) {
@@ -84,6 +89,10 @@
         next();
       });
       xhr.addEventListener("error", function () {
+        if (job.tries < RETRIES) {
+          retry(job);
+          return;
+        }
         finish(job.view, "refused", "Mất kết nối, ảnh này chưa được tải lên. Hãy chọn lại ảnh.");
         seen.delete(job.key);
         next();
@@ -94,13 +103,24 @@
       xhr.send(data);
     }
 
+    function retry(job) {
+      // A busy server or a dropped mobile connection: wait, then try again.
+      job.tries += 1;
+      job.view.state.textContent = "Đang thử lại…";
+      window.setTimeout(function () {
+        running -= 1;
+        waiting.unshift(job);
+        pump();
+      }, 1500 * job.tries);
+    }
+
     function next() {
       running -= 1;
       pump();
     }
 
     function pump() {
-      while (running < PARALLEL && waiting.length) send(waiting.shift());
+      while (running < parallel && waiting.length) send(waiting.shift());
       if (running === 0 && waiting.length === 0) done();
     }
 
@@ -126,7 +146,7 @@
         } else if (file.size > maxBytes) {
           finish(view, "refused", "Tệp quá lớn (" + megabytes(file.size) + "), tối đa " + megabytes(maxBytes) + ".");
         } else {
-          waiting.push({ file: file, view: view, key: key });
+          waiting.push({ file: file, view: view, key: key, tries: 0 });
         }
       });
       pump();
