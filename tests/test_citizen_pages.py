@@ -265,3 +265,48 @@ def test_print_stylesheet_hides_navigation(client, db):
     text = open(finders.find(css.removeprefix("/static/"))).read()
     print_rules = text[text.index("@media print") :]
     assert ".site-nav" in print_rules and ".site-footer" in print_rules
+
+
+def test_meeting_filter_survives_pagination(client, make_report):
+    for index in range(13):
+        make_report(f"Hội nghị số {index}")
+    html = client.get(reverse("articles:meeting-list"), {"khoa": "6"}).content.decode()
+    next_link = re.search(r'href="([^"]*)" rel="next"', html).group(1)
+    assert "khoa=6" in next_link
+
+
+ENGLISH = re.compile(
+    r"\b(the|and|of|page|next|previous|search|home|read more|error|not found|"
+    r"results?|submit|filter|year|month|day|ago|january|july|monday|friday)\b",
+    re.IGNORECASE,
+)
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", html)
+
+
+def test_no_english_where_citizens_look(client, db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    seed = Article.objects.get(featured=True, meeting__isnull=False)
+    pages = [
+        "/",
+        "/tin-tuc/",
+        seed.get_absolute_url(),
+        seed.category.get_absolute_url(),
+        "/hoi-nghi/?don_vi=abc&khoa=x",
+        "/can-bo/",
+        "/can-bo/nguyen-thi-nhai/",
+        "/gioi-thieu/",
+        "/gioi-thieu/he-thong-chinh-tri/",
+        "/luu-tru/",
+        "/luu-tru/2024/7/",
+        "/khong-co-trang-nay/",
+    ]
+    for url in pages:
+        text = visible_text(client.get(url).content.decode())
+        assert not ENGLISH.findall(text), (url, ENGLISH.findall(text))
