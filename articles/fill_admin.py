@@ -101,7 +101,11 @@ class MeetingFieldsForm(forms.Form):
 
 
 class AttendeeRowForm(forms.Form):
-    include = forms.BooleanField(label=gettext_lazy("Lưu"), required=False)
+    include = forms.BooleanField(
+        label=gettext_lazy("Lưu"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-label": gettext_lazy("Lưu dòng này")}),
+    )
     name = forms.CharField(label=gettext_lazy("Họ tên hoặc nhóm"), max_length=300)
     positions = forms.CharField(
         label=gettext_lazy("Chức vụ như in trong bài"), max_length=500, required=False

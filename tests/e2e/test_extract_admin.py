@@ -34,6 +34,8 @@ def test_fill_seed_report_through_review_screen(
     page.click("text=Điền từ nội dung")
     textarea = page.locator("textarea[name=text]")
     assert textarea.input_value().startswith("Ngày 05/7/2024, phường Cát Lái")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("admin-fill-input")
     page.click("button[value=read]")
 
     page.wait_for_selector("table.fill-rows")
@@ -47,7 +49,6 @@ def test_fill_seed_report_through_review_screen(
     # Hiền's record says Phó Chủ tịch; the report says Chủ tịch.
     assert page.locator("tr[data-row='3'] .fill-differs").count() == 1
     assert page.is_checked("#id_rows-1-create_official")
-    page.set_viewport_size({"width": 1280, "height": 900})
     screenshot("admin-fill-review")
     # Nothing is saved before the editor confirms.
     assert not Meeting.objects.exists() and not Attendance.objects.exists()
