@@ -105,3 +105,18 @@ def test_only_our_own_host_and_no_csp_violation(demo_site, page):
     open_lightbox(page)
     assert foreign == []
     assert refused == []
+
+
+def test_readable_from_360_px_without_sideways_scrolling(demo_site, page):
+    page.set_viewport_size({"width": 360, "height": 740})
+    too_wide = {}
+    for name, path in pages_to_check().items():
+        page.goto(demo_site.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[name] = width
+        font_size = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('main')).fontSize)"
+        )
+        assert font_size >= 16, (name, font_size)
+    assert too_wide == {}
