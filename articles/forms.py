@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import vietnamese
-from .models import Meeting, Organization
+from .models import Article, Meeting, Organization
 
 
 class MeetingFilterForm(forms.Form):
@@ -25,11 +25,13 @@ class MeetingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what published reports mention: a draft must not leak a name.
+        meetings = Meeting.objects.filter(article__in=Article.objects.published())
         self.fields["don_vi"].queryset = Organization.objects.filter(
-            meetings__isnull=False
+            meetings__in=meetings
         ).distinct()
         terms = (
-            Meeting.objects.exclude(term_number=None)
+            meetings.exclude(term_number=None)
             .order_by("-term_number")
             .values_list("term_number", flat=True)
             .distinct()

@@ -43,6 +43,19 @@ def publisher(site: SiteSettings, request) -> Data:
     return data
 
 
+def share_picture(photo) -> tuple[str, int | None, int | None]:
+    """URL, width and height of ``photo`` for link previews: the smallest
+    rendition at least 1200 px wide, or the original."""
+    wide = [r for r in getattr(photo, "renditions", None) or [] if r["width"] >= 1200]
+    if wide:
+        return (
+            photo.image.storage.url(wide[0]["name"]),
+            wide[0]["width"],
+            wide[0]["height"],
+        )
+    return photo.image.url, photo.width, photo.height
+
+
 def _iso(value) -> str:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).isoformat()
@@ -67,7 +80,15 @@ def article(article: Article, site: SiteSettings, request) -> Data:
         "publisher": publisher(site, request),
     }
     if article.cover_id:
-        news["image"] = [_absolute(request, article.cover.image.url)]
+        url, width, height = share_picture(article.cover)
+        news["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": _absolute(request, url),
+                "width": width,
+                "height": height,
+            }
+        ]
     graph = [news]
     meeting = getattr(article, "meeting", None)
     if meeting is not None and meeting.held_on:

@@ -310,3 +310,13 @@ def test_no_english_where_citizens_look(client, db):
     for url in pages:
         text = visible_text(client.get(url).content.decode())
         assert not ENGLISH.findall(text), (url, ENGLISH.findall(text))
+
+
+def test_meeting_filter_does_not_reveal_bodies_of_draft_reports(client, make_report):
+    make_report("Hội nghị Đảng ủy")
+    secret = Organization.objects.create(name="Ban Bí mật", kind="other")
+    draft = make_report("Hội nghị chưa đăng", status=Article.Status.DRAFT)
+    Meeting.objects.filter(article=draft).update(organization=secret, term_number=9)
+    html = client.get(reverse("articles:meeting-list")).content.decode()
+    assert "Ban Bí mật" not in html
+    assert "Khóa IX" not in html

@@ -46,6 +46,25 @@ def test_article_has_sharing_tags_and_canonical_url(client, make_report):
     assert meta(html, "og:locale") == "vi_VN"
 
 
+def test_shared_image_is_a_rendition_about_1200_px_wide(client, make_article):
+    from django.core.files.base import ContentFile
+
+    from articles.services import photos_ingest
+    from tests.conftest import jpeg_bytes
+
+    article = make_article("Tin có ảnh lớn")
+    photos_ingest(
+        article=article,
+        files=[ContentFile(jpeg_bytes(width=2000, height=1500), name="lon.jpg")],
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    width = int(meta(html, "og:image:width"))
+    assert 1200 <= width < 2000
+    assert meta(html, "og:image").endswith(f"-{width}w.webp")
+    (data,) = json_ld(html)
+    assert data["@graph"][0]["image"][0]["width"] == width
+
+
 def test_page_without_photo_shares_the_site_image(client, make_article):
     article = make_article("Thông báo không ảnh")
     html = client.get(article.get_absolute_url()).content.decode()
@@ -71,7 +90,8 @@ def test_meeting_report_json_ld(client, make_report):
     assert news["inLanguage"] == "vi"
     assert news["publisher"]["@type"] == "GovernmentOrganization"
     assert news["publisher"]["logo"]["url"].startswith("http://testserver/")
-    assert news["image"][0].startswith("http://testserver/media/")
+    assert news["image"][0]["url"].startswith("http://testserver/media/")
+    assert news["image"][0]["width"] == article.cover.width
     assert event["@type"] == "Event"
     assert event["name"].endswith("lần thứ 21, khóa VI, nhiệm kỳ 2020 – 2025")
     assert event["startDate"] == "2024-07-05"

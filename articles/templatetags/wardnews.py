@@ -58,12 +58,7 @@ def json_ld(context, kind, obj=None):
 @register.simple_tag(takes_context=True)
 def share_image(context, photo):
     """OpenGraph/Twitter image tags for ``photo`` (absolute URL, size, alt)."""
-    url, width, height = photo.image.url, photo.width, photo.height
-    # Link previews want about 1200 px: the smallest rendition that wide.
-    wide = [r for r in getattr(photo, "renditions", None) or [] if r["width"] >= 1200]
-    if wide:
-        url = photo.image.storage.url(wide[0]["name"])
-        width, height = wide[0]["width"], wide[0]["height"]
+    url, width, height = structured_data.share_picture(photo)
     lines = [
         format_html(
             '<meta property="og:image" content="{}{}">',
