@@ -320,3 +320,34 @@ def test_meeting_filter_does_not_reveal_bodies_of_draft_reports(client, make_rep
     html = client.get(reverse("articles:meeting-list")).content.decode()
     assert "Ban Bí mật" not in html
     assert "Khóa IX" not in html
+
+
+def test_login_throttling_admin_is_vietnamese():
+    with translation.override("vi"):
+        assert gettext("access attempts") == "các lần đăng nhập"
+        assert gettext("IP Address") == "Địa chỉ IP"
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_committed_mo_files_match_their_po(tmp_path, domain):
+    import gettext as gnu_gettext
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not shutil.which("msgfmt"):
+        pytest.skip("msgfmt not installed (apt-get install gettext)")
+    folder = Path(__file__).resolve().parents[1] / "locale" / "vi" / "LC_MESSAGES"
+    fresh = tmp_path / f"{domain}.mo"
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(fresh), str(folder / f"{domain}.po")],
+        check=True,
+    )
+
+    def catalog(path):
+        with open(path, "rb") as handle:
+            return gnu_gettext.GNUTranslations(handle)._catalog
+
+    assert catalog(folder / f"{domain}.mo") == catalog(fresh), (
+        "run: python manage.py compilemessages -l vi --ignore=.venv"
+    )
