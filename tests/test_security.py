@@ -120,11 +120,22 @@ def test_public_pages_get_the_strict_policy(client, make_article):
 def test_admin_gets_the_relaxed_policy(client):
     user = get_user_model().objects.create_superuser("bientap", "", "mat-khau-123")
     client.force_login(user)
-    response = client.get(reverse("admin:articles_article_add"))
-    policy = response["Content-Security-Policy"]
-    assert policy.startswith("default-src 'self'; script-src 'self'")
+    policy = client.get(reverse("admin:index"))["Content-Security-Policy"]
+    assert policy == settings.WARDNEWS_CSP_ADMIN
     assert "style-src 'self' 'unsafe-inline'" in policy
-    assert "'unsafe-inline'" not in policy.split("style-src")[0]
+    assert "script-src 'self';" in policy
+
+
+@pytest.mark.django_db
+def test_only_admin_pages_with_ckeditor_allow_inline_script(client, settings):
+    settings.RICHTEXT_WIDGET = "articles.editors.CKEditorWidget"
+    user = get_user_model().objects.create_superuser("bientap", "", "mat-khau-123")
+    client.force_login(user)
+    response = client.get(reverse("admin:articles_article_add"))
+    script_src = response["Content-Security-Policy"].split(";")[1]
+    assert script_src == " script-src 'self' 'unsafe-inline'"
+    response = client.get(reverse("admin:articles_category_add"))
+    assert "script-src 'self';" in response["Content-Security-Policy"]
 
 
 @pytest.mark.django_db

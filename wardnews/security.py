@@ -37,6 +37,19 @@ def _importmap_hashes(content: bytes) -> str:
     return " ".join(hashes)
 
 
+def _editor_script_sources(content: bytes) -> str:
+    """What an admin page with a rich-text editor must add to script-src.
+
+    CKEditor 4 wires its toolbar with inline ``onclick`` handlers and writes
+    an inline script into its editing frame: pages that carry it need
+    'unsafe-inline' (a hash would switch that off, so none is added). Other
+    admin pages keep script-src 'self', plus the hash of any import map.
+    """
+    if b'data-type="ckeditortype"' in content:
+        return "'unsafe-inline'"
+    return _importmap_hashes(content)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,10 +63,10 @@ class ContentSecurityPolicyMiddleware:
             policy = settings.WARDNEWS_CSP_ADMIN
             content_type = response.get("Content-Type", "")
             if content_type.startswith("text/html") and not response.streaming:
-                hashes = _importmap_hashes(response.content)
-                if hashes:
+                extra = _editor_script_sources(response.content)
+                if extra:
                     policy = policy.replace(
-                        "script-src 'self'", f"script-src 'self' {hashes}", 1
+                        "script-src 'self'", f"script-src 'self' {extra}", 1
                     )
         else:
             policy = settings.WARDNEWS_CSP

@@ -251,7 +251,7 @@ CKEDITOR_CONFIGS = {
         "format_tags": "p;h2;h3;h4",
         "removePlugins": (
             "sourcearea,sourcedialog,iframe,iframedialog,flash,forms,exportpdf,"
-            "templates,smiley,div,preview,save,newpage,language,scayt,wsc"
+            "templates,smiley,div,preview,print,save,newpage,language,scayt,wsc"
         ),
         "extraPlugins": "uploadimage",
         # The editor's own content filter, narrowed to what clean_html keeps.
