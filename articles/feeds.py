@@ -27,6 +27,10 @@ class LatestArticlesFeed(Feed):
     def feed_url(self):
         return reverse("articles:feed")
 
+    def author_name(self):
+        # Atom requires an author for the feed when entries may lack one.
+        return SiteSettings.load().full_name
+
     def items(self):
         return Article.objects.published().for_listing()[: self.limit]
 
@@ -78,9 +82,9 @@ class CategoryFeed(LatestArticlesFeed):
         return reverse("articles:category-feed", kwargs={"slug": obj.slug})
 
     def items(self, obj):
-        return Article.objects.published().for_listing().filter(category=obj)[
-            : self.limit
-        ]
+        return (
+            Article.objects.published().for_listing().filter(category=obj)[: self.limit]
+        )
 
 
 class CategoryAtomFeed(CategoryFeed):

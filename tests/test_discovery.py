@@ -145,9 +145,14 @@ def test_atom_feed_is_valid_atom(client, make_article):
     root = ET.fromstring(response.content)
     assert root.tag == f"{ATOM}feed"
     assert root.findtext(f"{ATOM}title")
+    for required in ("id", "updated"):
+        assert root.findtext(f"{ATOM}{required}"), required
+    assert root.find(f"{ATOM}author").findtext(f"{ATOM}name")
     entries = root.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Tin Atom"]
-    assert entries[0].findtext(f"{ATOM}updated")
+    for required in ("id", "updated"):
+        assert entries[0].findtext(f"{ATOM}{required}"), required
+    assert entries[0].find(f"{ATOM}link").get("href").startswith("http://testserver/")
 
 
 def test_category_feeds(client, make_article, category):
