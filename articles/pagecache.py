@@ -154,10 +154,10 @@ def _next_change_key(gen: int) -> str:
     return f"pagecache:next:{gen}"
 
 
-def _next_change(gen: int, known: Any = None) -> float | None:
+def _next_change(gen: int) -> float | None:
     """Epoch seconds of the next scheduled change, cached per generation."""
     cache = _cache()
-    value = known if known is not None else cache.get(_next_change_key(gen))
+    value = cache.get(_next_change_key(gen))
     if value is None:
         moment = next_visibility_change(timezone.now())
         value = moment.timestamp() if moment else NO_CHANGE
@@ -169,22 +169,46 @@ def _next_change(gen: int, known: Any = None) -> float | None:
     return None if value == NO_CHANGE else value
 
 
+def _lookup(key: str) -> tuple[int, Any]:
+    """The current generation and what ``key`` holds for it, in one round trip.
+
+    Entries carry the generation they were made under; one made under an
+    older generation is as good as absent.
+    """
+    found = _cache().get_many([GENERATION_KEY, key])
+    gen = found.get(GENERATION_KEY)
+    if gen is None:
+        return generation(), None
+    stored = found.get(key)
+    if stored is not None and stored[0] == gen:
+        return gen, stored[1]
+    return gen, None
+
+
+def _store(key: str, gen: int, value: Any, limit: int) -> int:
+    """Keep ``value`` for at most ``limit`` seconds and never past the next
+    scheduled change; returns the timeout used (0: not stored)."""
+    timeout = _seconds_left(_next_change(gen), limit)
+    if timeout:
+        _cache().set(key, (gen, value), timeout)
+    return timeout
+
+
 def remember(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, cached until the content changes or the next scheduled
-    publish or expiry, whichever comes first (counts of long lists)."""
-    limit = max_seconds()
+    publish or expiry, whichever comes first (counts of long lists).
+
+    Works with the page cache off too: a list's count is needed on every
+    render of every page of it.
+    """
+    limit = int(getattr(settings, "WARDNEWS_COUNT_CACHE_SECONDS", 600))
     if not limit:
         return compute()
-    cache = _cache()
-    gen = generation()
-    key = f"pagecache:value:{gen}:{hashlib.md5(name.encode()).hexdigest()}"
-    found = cache.get_many([key, _next_change_key(gen)])
-    if key in found:
-        return found[key]
-    value = compute()
-    timeout = _seconds_left(_next_change(gen, found.get(_next_change_key(gen))), limit)
-    if timeout:
-        cache.set(key, value, timeout)
+    key = f"pagecache:value:{hashlib.md5(name.encode()).hexdigest()}"
+    gen, value = _lookup(key)
+    if value is None:
+        value = compute()
+        _store(key, gen, value, limit)
     return value
 
 
@@ -250,13 +274,13 @@ def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     return "*" not in response.get("Vary", "")
 
 
-def _page_key(request: HttpRequest, gen: int) -> str | None:
+def _page_key(request: HttpRequest) -> str | None:
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
     url = f"{request.scheme}://{host}{request.get_full_path()}"
-    return f"pagecache:page:{gen}:{hashlib.md5(url.encode()).hexdigest()}"
+    return f"pagecache:page:{hashlib.md5(url.encode()).hexdigest()}"
 
 
 def _public_headers(response: HttpResponse, seconds: int) -> None:
@@ -302,13 +326,10 @@ class PageCacheMiddleware:
         if not request_is_cacheable(request):
             return self.get_response(request)
 
-        cache = _cache()
-        gen = generation()
-        key = _page_key(request, gen)
+        key = _page_key(request)
         if key is None:
             return self.get_response(request)
-        found = cache.get_many([key, _next_change_key(gen)])
-        entry = found.get(key)
+        gen, entry = _lookup(key)
         if entry is not None:
             content, status, headers, stored_at, expires_at, etag = entry
             response = HttpResponse(content, status=status)
@@ -321,10 +342,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not response_is_cacheable(request, response):
             return response
-        timeout = _seconds_left(
-            _next_change(gen, found.get(_next_change_key(gen))), limit
-        )
         stored_at = now()
+        timeout = _seconds_left(_next_change(gen), limit)
         etag = f'"{hashlib.md5(response.content).hexdigest()}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stored_at)
@@ -343,6 +362,6 @@ class PageCacheMiddleware:
                 stored_at + timeout,
                 etag,
             )
-            cache.set(key, entry, timeout)
+            _cache().set(key, (gen, entry), timeout)
         response["X-Cache"] = "MISS"
         return _conditional(request, response, etag, stored_at)

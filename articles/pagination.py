@@ -4,9 +4,10 @@ Readers keep ``?page=N`` URLs, but the "next" and "previous" links also carry
 a cursor (the date and id of the last or first article shown), so following
 them seeks straight to the rows through the ``(status, publish_at)`` index
 instead of making the database skip ``N × 12`` rows. A hand-typed ``?page=N``
-without a cursor still works, with an OFFSET. The total, needed for "Trang N /
-M", is counted once per content generation (see ``pagecache.remember``), not
-on every request.
+without a cursor still works: it skips rows in the index only, then fetches
+the page's twelve rows by key. The total, needed for "Trang N / M", is counted
+once per content generation (see ``pagecache.remember``), not on every
+request.
 """
 
 import datetime
@@ -20,6 +21,9 @@ from django.utils.translation import gettext as _
 from . import pagecache
 
 AFTER = "sau"
+# A typed deep page number still needs an OFFSET; past this many rows it is
+# taken in the index alone.
+DEFERRED_JOIN_FROM = 120
 BEFORE = "truoc"
 
 
@@ -84,6 +88,11 @@ class CursorPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.object_list[bottom : bottom + self.per_page]
+        if bottom >= DEFERRED_JOIN_FROM:
+            # Skip rows in the index alone, then fetch the page's rows by key.
+            keys = list(rows.values_list("pk", flat=True))
+            found = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+            rows = [found[key] for key in keys if key in found]
         return CursorPage(rows, number, self)
 
     def seek(self, number, *, after=None, before=None) -> Page:

@@ -108,8 +108,8 @@ def prepare(db: str, articles: int, env: dict) -> None:
                 check=True,
             )
     marker = Path(env["WARDNEWS_VAR_DIR"]) / "seeded"
+    manage(env, "migrate", "--noinput", "-v0")
     if not marker.exists():
-        manage(env, "migrate", "--noinput", "-v0")
         started = time.monotonic()
         manage(env, "seed_bench", "--articles", str(articles))
         marker.write_text(f"{time.monotonic() - started:.0f}\n")

@@ -26,9 +26,13 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def page_cache_off(settings):
-    """The page cache is off unless a test asks for ``page_cache`` (it would
-    otherwise carry pages over between tests whose rollbacks send no signal)."""
+    """The page and count caches are off unless a test asks for ``page_cache``
+    (they would otherwise keep what a test changed without a signal)."""
+    from django.core.cache import cache
+
+    cache.clear()
     settings.WARDNEWS_PAGE_CACHE_SECONDS = 0
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +54,7 @@ def page_cache(settings):
 
     cache.clear()
     settings.WARDNEWS_PAGE_CACHE_SECONDS = 600
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
     yield cache
     cache.clear()
 

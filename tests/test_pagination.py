@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.models import Article
 from articles.pagination import decode_cursor, encode_cursor
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,25 @@ def test_cursor_round_trip(forty_articles):
     article = forty_articles[3]
     moment, pk = decode_cursor(encode_cursor(article))
     assert (moment, pk) == (article.publish_at, article.pk)
+
+
+def test_typed_deep_page_skips_rows_in_the_index(client, category):
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            title=f"Bài số {index:03d}",
+            slug=f"bai-so-{index:03d}",
+            category=category,
+            status=Article.Status.PUBLISHED,
+            publish_at=now - datetime.timedelta(hours=index + 1),
+        )
+        for index in range(150)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tin-tuc/?page=12")
+    assert re.findall(r"Bài số \d{3}", response.content.decode()) == [
+        f"Bài số {i:03d}" for i in range(132, 144)
+    ]
+    offsets = [q["sql"] for q in queries if "OFFSET" in q["sql"]]
+    assert len(offsets) == 1
+    assert '"articles_article"."body"' not in offsets[0]
