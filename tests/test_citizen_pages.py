@@ -351,3 +351,18 @@ def test_committed_mo_files_match_their_po(tmp_path, domain):
     assert catalog(folder / f"{domain}.mo") == catalog(fresh), (
         "run: python manage.py compilemessages -l vi --ignore=.venv"
     )
+
+
+def test_400_and_403_are_vietnamese(client, settings, db):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    response = client.get("/", HTTP_HOST="ke-la.example")
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in response.content.decode()
+
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = RequestFactory().get("/")
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "Không có quyền xem trang này" in response.content.decode()
