@@ -15,6 +15,12 @@ LOGIN = reverse("admin:login")
 PASSWORD = "mat-khau-dai-123"
 
 
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # Dozens of logins per test: the production hasher's cost is not the point.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     return get_user_model().objects.create_superuser("bientap", "", PASSWORD)
@@ -88,3 +94,23 @@ def test_code_that_logs_in_without_a_request_still_works(client, editor):
     # The test client (like management commands) authenticates with no
     # request; throttling applies to HTTP logins only.
     assert client.login(username="bientap", password=PASSWORD)
+
+
+def test_behind_a_proxy_the_forwarded_address_is_counted(client, editor, settings):
+    settings.WARDNEWS_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    def through_proxy(password, forwarded):
+        return client.post(
+            LOGIN,
+            {"username": "bientap", "password": password, "next": "/admin/"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # The left part is the attacker's to choose; only the right one counts.
+        through_proxy("sai", f"{_}.{_}.{_}.{_}, 203.0.113.9")
+    assert through_proxy(PASSWORD, "203.0.113.9").status_code == 429
+    # Another citizen behind the same proxy is not locked out.
+    assert through_proxy(PASSWORD, "198.51.100.4").status_code == 302

@@ -106,6 +106,22 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
+def client_address(request) -> str | None:
+    """The client's address, as django-axes should count it.
+
+    Behind ``WARDNEWS_PROXY_COUNT`` proxies, that is the entry of
+    X-Forwarded-For the nearest proxy of ours appended (counted from the
+    right); entries to its left come from the client and may be forged.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.WARDNEWS_PROXY_COUNT
+    if not count:
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
+    return forwarded[-count] if len(forwarded) >= count else remote
+
+
 # Served inline: images and PDFs. Anything else is a download, so an uploaded
 # .html or .svg can never run as a page of our own origin.
 INLINE_MEDIA_TYPES = {

@@ -221,10 +221,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wardnews.security.lockout_response"
 # Failures and lockouts are logged as warnings by the "axes" logger.
 AXES_VERBOSE = True
-# Behind a proxy, django-axes must read the client address the proxy passes on.
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("WARDNEWS_PROXY_COUNT", "1"))
+# Behind a proxy, throttling must count the address the proxy passes on.
+AXES_CLIENT_IP_CALLABLE = "wardnews.security.client_address"
+WARDNEWS_PROXY_COUNT = int(
+    os.environ.get(
+        "WARDNEWS_PROXY_COUNT",
+        "1" if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False) else "0",
+    )
+)
 
 # The rich-text editor is swappable; migrations never import it.
 # "ckeditor" (django-ckeditor, CKEditor 4) is what the ward asked for; "prose"
