@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .fill_admin import MeetingFillMixin
+from . import search
 from .models import (
     Article,
     Attachment,
@@ -62,6 +63,17 @@ class OfficialAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("positions")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Diacritics, đ and case do not matter: "nguyen thi nhai" finds
+        "Nguyễn Thị Nhài". Also serves the attendee picker."""
+        for term in search.fold(search_term[: search.MAX_QUERY_LENGTH]).split():
+            queryset = queryset.filter(search_name__contains=term)
+        return queryset, False
+
+    def changeform_view(self, *args, **kwargs):
+        with search.indexing_batch():
+            return super().changeform_view(*args, **kwargs)
 
     @admin.display(description=_("chức vụ hiện tại"))
     def current_positions(self, obj):
@@ -219,6 +231,28 @@ class ArticleAdmin(MeetingFillMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.ensure_cover()
+
+    def get_search_results(self, request, queryset, search_term):
+        """Folded full-text search over title, sapo, body, meeting and
+        attendees; every word may be the start of a word."""
+        query = search.parse_query(search_term)
+        if not query.terms:
+            return queryset, False
+        matches = search.filter_articles(queryset, query, prefix_all=True, ranked=False)
+        return matches, False
+
+    def changeform_view(self, *args, **kwargs):
+        # One reindex for the article, its meeting and all its attendee rows.
+        with search.indexing_batch():
+            return super().changeform_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with search.indexing_batch():
+            return super().delete_view(*args, **kwargs)
+
+    def delete_queryset(self, request, queryset):
+        with search.indexing_batch():
+            super().delete_queryset(request, queryset)
 
     def get_urls(self):
         upload = self.admin_site.admin_view(editor_image_upload)

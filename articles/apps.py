@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Tin bài")
 
     def ready(self):
-        from . import pagecache
+        from . import pagecache, search
 
         pagecache.connect_signals()
+        search.connect_signals(self)

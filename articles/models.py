@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import images, vietnamese
+from . import images, search, vietnamese
 from .richtext import RichTextField
+from .search import fold
 
 
 class NormalizedTextModel(models.Model):
@@ -131,6 +132,8 @@ class Official(NormalizedTextModel):
         help_text=_("Để trống để tự tạo từ họ tên."),
     )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    # Folded full name for the admin's search box (articles.search.fold).
+    search_name = models.CharField(max_length=200, editable=False, default="")
     photo = models.ImageField(_("ảnh chân dung"), upload_to="officials/%Y/", blank=True)
     bio = models.TextField(_("tiểu sử ngắn"), blank=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
@@ -146,6 +149,7 @@ class Official(NormalizedTextModel):
     def save(self, *args, **kwargs):
         self.full_name = vietnamese.clean_line(self.full_name)
         self.sort_key = vietnamese.name_sort_key(self.full_name)
+        self.search_name = fold(self.full_name)
         if not self.slug:
             self.slug = unique_slug(self, self.full_name)
         super().save(*args, **kwargs)
@@ -253,6 +257,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("category", "cover", "meeting").newest_first()
 
+    def search(self, query: "search.Query"):
+        """Rows matching a parsed query, best first (see articles.search)."""
+        return search.rank_matches(self, query)
+
 
 class Article(NormalizedTextModel):
     class Status(models.TextChoices):
@@ -331,6 +339,11 @@ class Article(NormalizedTextModel):
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    # Search copies of the text, kept current by articles.search.index_articles.
+    search_title = models.TextField(editable=False, default="")
+    search_summary = models.TextField(editable=False, default="")
+    search_body = models.TextField(editable=False, default="")
+    search_exact = models.TextField(editable=False, default="")
 
     objects = ArticleQuerySet.as_manager()
 

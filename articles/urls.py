@@ -24,6 +24,7 @@ urlpatterns = [
         name="category-detail",
     ),
     path("hoi-nghi/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("tim-kiem/", views.SearchView.as_view(), name="search"),
     path("can-bo/", views.OfficialListView.as_view(), name="official-list"),
     path(
         "can-bo/<slug:slug>/",

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import search
 from .forms import MeetingFilterForm
 from .models import Article, Attendance, Category, Official, Page, Position
 from .pagination import KeysetPaginationMixin
@@ -251,13 +252,22 @@ class SearchView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        years = Article.objects.published().datetimes("publish_at", "year", "DESC")
+        # From this year back to the oldest article's: one indexed lookup.
+        oldest = (
+            Article.objects.published()
+            .order_by("publish_at")
+            .values_list("publish_at", flat=True)
+            .first()
+        )
+        this_year = timezone.localdate().year
+        first_year = timezone.localtime(oldest).year if oldest else this_year
         return super().get_context_data(
             query=self.query,
             categories=self.categories,
             category=self.category,
             year=self.year,
-            years=[moment.year for moment in years],
+            years=list(range(this_year, first_year - 1, -1)),
+            max_ranked=search.MAX_RANKED,
             **kwargs,
         )
 

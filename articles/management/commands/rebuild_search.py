@@ -1,0 +1,31 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from articles import search
+
+
+class Command(BaseCommand):
+    help = (
+        "Dựng lại chỉ mục tìm kiếm của mọi bài viết (sau khi nhập dữ liệu hàng "
+        "loạt hoặc đổi danh sách từ viết tắt)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=500,
+            help="Số bài xử lý mỗi lượt (mặc định 500).",
+        )
+
+    def handle(self, *args, batch_size, **options):
+        started = time.perf_counter()
+        count = search.rebuild(batch_size=max(1, batch_size))
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Đã dựng lại chỉ mục tìm kiếm cho {count} bài viết "
+                f"trong {seconds:.1f} giây."
+            )
+        )
