@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "ckeditor",
     "django_prose_editor",
-    "axes",
+    "wardnews.apps.LoginThrottleConfig",  # django-axes
     "articles",
 ]
 
