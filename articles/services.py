@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from . import images
+from . import images, search
 from .extract import name_key
 from .models import (
     Article,
@@ -173,7 +173,14 @@ def meeting_fill(
     official is created only when asked, and only if no official with the same
     name (ignoring case, diacritics and spacing) exists yet.
     """
-    rows = list(rows)
+    # One search reindex of the article at the end, not one per row.
+    with search.indexing_batch():
+        return _meeting_fill(article=article, meeting=meeting, rows=list(rows))
+
+
+def _meeting_fill(
+    *, article: Article, meeting: dict, rows: list[FillRow]
+) -> FillResult:
     # Serialises two confirmations of the same article.
     Article.objects.select_for_update().filter(pk=article.pk).first()
     result = FillResult()
@@ -189,6 +196,7 @@ def meeting_fill(
     present = list(Attendance.objects.filter(article=article))
     present_officials = {a.official_id for a in present if a.official_id}
     present_names = {name_key(a.name) for a in present}
+    order = max((a.order for a in present), default=0)
     officials = {name_key(o.full_name): o for o in Official.objects.order_by("id")}
     by_id = {o.pk: o for o in officials.values()}
     wanted_ids = {row.official_id for row in rows if row.official_id} - set(by_id)
@@ -209,21 +217,23 @@ def meeting_fill(
                     titles = [t.strip() for t in row.positions.split(",")]
                     limit = Position._meta.get_field("title").max_length
                     titles = [t for t in titles if t and len(t) <= limit]
-                    for order, title in enumerate(titles):
+                    for rank, title in enumerate(titles):
                         Position.objects.create(
-                            official=official, title=title, order=order
+                            official=official, title=title, order=rank
                         )
                     officials[key] = by_id[official.pk] = official
                     result.officials_created += 1
         if key in present_names or (official and official.pk in present_officials):
             result.skipped += 1
             continue
+        order += 1
         Attendance.objects.create(
             article=article,
             official=official,
             name=name,
             positions=" ".join(row.positions.split()),
             role=row.role,
+            order=order,
         )
         present_names.add(key)
         if official is not None:

@@ -410,3 +410,25 @@ def test_add_page_review_does_not_nag_for_category(editor, category):
     response = editor.post(fill_url(), {"step": "read", "text": SEED.read_text()})
     assert response.context["reviewing"]
     assert "Hãy chọn chuyên mục" not in response.content.decode()
+
+
+def test_confirm_query_budget(editor, seed_article, django_assert_max_num_queries):
+    given = "An Bình Cường Dũng Em Giang Hà Khánh Lâm Minh".split()
+    middle = "Văn Thị Minh Quốc".split()
+    people = "; ".join(
+        f"Trần {middle[i // 10]} {given[i % 10]} - Tổ trưởng tổ dân phố {i}"
+        for i in range(40)
+    )
+    text = f"Ngày 05/7/2024, phường họp. Tham dự có các đồng chí: {people}."
+    review = editor.post(fill_url(seed_article), {"step": "read", "text": text})
+    data = review_data(review)
+    assert data["rows-TOTAL_FORMS"] == "40"
+    for index in range(40):
+        data.pop(f"rows-{index}-create_official", None)
+    # One insert a row; the search index is rebuilt once, not once a row.
+    with django_assert_max_num_queries(40 + 20):
+        response = editor.post(fill_url(seed_article), data)
+    assert response.status_code == 302
+    assert seed_article.attendances.count() == 40
+    orders = list(seed_article.attendances.values_list("order", flat=True))
+    assert orders == list(range(1, 41))
