@@ -240,3 +240,20 @@ def test_command_binary_file_is_a_clear_error(tmp_path):
     bad.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\xff")
     with pytest.raises(CommandError, match="UTF-8"):
         call_command("extract_report", str(bad))
+
+
+@pytest.mark.parametrize(
+    ("text", "session", "term"),
+    [
+        ("Hội nghị Ban Chấp hành lần thứ I, khóa XI", 1, 11),
+        ("Hội nghị lần thứ XXI khóa 6", 21, 6),
+        ("Hội nghị hiệp thương lần thứ nhất", 1, None),
+        ("Hội nghị lần thứ hai mươi mốt, khoá VI", 21, 6),
+        ("Kỳ họp thứ mười hai HĐND phường khóa XII", 12, 12),
+        ("Thứ Sáu, ngày 5/7/2024, phường họp giao ban", None, None),
+        ("Hội nghị lần thứ 21 khóa CI", 21, None),
+    ],
+)
+def test_session_and_term(text, session, term):
+    result = extract(text + ".")
+    assert (result.session_number, result.term_number) == (session, term)
