@@ -277,8 +277,11 @@ class Document:
             char = text[index]
             boundary = False
             if char == "\n":
+                # A list goes on over lines after "…:" and lines ending in ";"
+                # or ",", with or without bullets (Word drops them on paste).
                 following = text[index + 1 : index + 2]
                 boundary = following not in ("-", "–", "+", "•", "*")
+                boundary = boundary and text[index - 1 : index] not in (":", ";", ",")
             elif char in ".!?…" and text[index + 1 : index + 2] in (" ", "\n", ""):
                 before = text[start:index].rsplit(" ", 1)[-1].lower()
                 nxt = text[index + 2 : index + 3]
