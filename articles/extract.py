@@ -81,6 +81,7 @@ class Extraction:
     held_at: datetime.time | None = None
     meeting_name: str = ""
     meeting_kind: str = ""
+    place: str = ""
     session_number: int | None = None
     term_number: int | None = None
     term_start_year: int | None = None
@@ -468,6 +469,28 @@ def _find_numbers(doc: Document, result: Extraction) -> None:
         if value:
             result.opinions_count = value
             break
+
+
+_PLACE = re.compile(
+    r"\btại\s+((?:hội\s+trường|trụ\s+sở|nhà\s+văn\s+hóa|phòng\s+họp|"
+    r"văn\s+phòng|trung\s+tâm|sân|trường|khu\s+phố|ấp)\b[^,.;:()\n]{0,80})",
+    re.IGNORECASE,
+)
+
+
+def _find_place(doc: Document, result: Extraction) -> None:
+    for sentence in doc.sentences()[:3]:
+        if match := _PLACE.search(doc.canon, sentence.start, sentence.end):
+            span = doc.strip(match.start(1), match.end(1))
+            end = span.end
+            if stop := re.search(
+                r"\s(?:tổ\s+chức|diễn\s+ra|đã|được|long\s+trọng)\b",
+                doc.low[span.start : span.end],
+            ):
+                end = span.start + stop.start()
+            place = " ".join(doc.get(span.start, end).split())
+            result.place = place[:1].upper() + place[1:]
+            return
 
 
 def _find_meeting_name(doc: Document, result: Extraction) -> None:
@@ -866,6 +889,7 @@ def extract(text: str) -> Extraction:
     _find_date(doc, result)
     _find_numbers(doc, result)
     _find_meeting_name(doc, result)
+    _find_place(doc, result)
     reader = _AttendeeReader(doc)
     reader.read_lists()
     reader.read_roles()

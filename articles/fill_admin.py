@@ -83,6 +83,9 @@ class MeetingFieldsForm(forms.Form):
         label=gettext_lazy("Ngày họp"), input_formats=DATE_INPUTS, required=False
     )
     held_at = forms.TimeField(label=gettext_lazy("Giờ họp"), required=False)
+    place = forms.CharField(
+        label=gettext_lazy("Địa điểm"), max_length=300, required=False
+    )
     opinions_count = forms.IntegerField(
         label=gettext_lazy("Số lượt ý kiến"),
         min_value=0,
@@ -158,6 +161,7 @@ def meeting_initial(extraction: Extraction, article=None) -> dict:
         "term_end_year": extraction.term_end_year,
         "held_on": extraction.held_on,
         "held_at": extraction.held_at,
+        "place": extraction.place,
         "opinions_count": extraction.opinions_count,
     }
     for key, value in proposed.items():

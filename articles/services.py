@@ -251,6 +251,7 @@ _MEETING_FIELDS = (
     "term_end_year",
     "held_on",
     "held_at",
+    "place",
     "opinions_count",
 )
 

@@ -257,3 +257,20 @@ def test_command_binary_file_is_a_clear_error(tmp_path):
 def test_session_and_term(text, session, term):
     result = extract(text + ".")
     assert (result.session_number, result.term_number) == (session, term)
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        (
+            "Lúc 14 giờ ngày 3/10/2024, tại hội trường UBND phường Bình Thọ, "
+            "Hội đồng họp.",
+            "Hội trường UBND phường Bình Thọ",
+        ),
+        ("Sáng 5/7/2024, tại Hội trường Đảng ủy phường diễn ra Hội nghị.", None),
+        ("Phát biểu tại hội nghị, đồng chí Lê Văn An cảm ơn.", ""),
+    ],
+)
+def test_place(text, place):
+    expected = place if place is not None else "Hội trường Đảng ủy phường"
+    assert extract(text).place == expected

@@ -148,6 +148,7 @@ def test_confirm_saves_meeting_and_rows_in_order(editor, seed_article, officials
     assert (meeting.session_number, meeting.term_number) == (21, 6)
     assert (meeting.term_start_year, meeting.term_end_year) == (2020, 2025)
     assert meeting.opinions_count == 11
+    assert meeting.place == ""  # the seed report does not say where
 
     rows = list(seed_article.attendances.in_protocol_order())
     assert [r.name for r in rows[:5]] == [
@@ -222,12 +223,14 @@ def test_editor_corrections_are_saved(editor, seed_article, officials):
     )
     data = review_data(review)
     data["meeting-opinions_count"] = "12"
+    data["meeting-place"] = "Hội trường Đảng ủy phường"
     data["meeting-held_on"] = "06/07/2024"
     data["rows-0-role"] = "chair"
     editor.post(fill_url(seed_article), data)
     meeting = Meeting.objects.get()
     assert meeting.opinions_count == 12
     assert meeting.held_on == datetime.date(2024, 7, 6)
+    assert meeting.place == "Hội trường Đảng ủy phường"
     assert seed_article.attendances.get(name="Đặng Thị Bích Thuận").role == "chair"
 
 
