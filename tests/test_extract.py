@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles import extract as extract_module
 from articles.extract import extract, name_key, number_value, text_from_html
@@ -274,3 +276,30 @@ def test_session_and_term(text, session, term):
 def test_place(text, place):
     expected = place if place is not None else "Hội trường Đảng ủy phường"
     assert extract(text).place == expected
+
+
+WORDS = (
+    "Tham dự có các đồng chí : ; , - – ( ) . / Nguyễn Văn Thị An Bí thư Đảng ủy "
+    "phường UBND Chủ tịch và cùng 11 khu phố lần thứ XXI khóa VI nhiệm kỳ 2020 "
+    "2025 ngày 5/7/2024 tháng năm hai mươi mốt đóng góp lượt ý kiến ông bà đ/c "
+    "Thượng tá \n + • chủ trì trình bày phát biểu chỉ đạo trân trọng đón tiếp "
+    "Ông Bà Đồng Hồ Chí Minh xã Lê Uỷ khoá"
+).split(" ")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=80).map(" ".join) | st.text(max_size=300)
+)
+def test_any_text_reads_without_error_and_as_printed(text):
+    result = extract(text)
+    data = result.as_dict()
+    printed = " ".join(extract_module.clean_text(text).split())
+    for attendee in data["attendees"]:
+        assert attendee["role"] in extract_module.ROLES
+        assert attendee["name"] in printed
+        for position in attendee["positions"]:
+            assert position in printed
+    for group in data["groups"]:
+        assert group in printed
+    json.dumps(data, ensure_ascii=False)
