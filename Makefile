@@ -23,6 +23,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 demo: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
 

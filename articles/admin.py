@@ -1,17 +1,20 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
-from .fill_admin import MeetingFillMixin
 from . import search
+from .fill_admin import MeetingFillMixin
 from .models import (
     Article,
     Attachment,
     Attendance,
+    AuditEntry,
     Category,
     Meeting,
     Official,
@@ -23,6 +26,7 @@ from .models import (
 )
 from .photo_admin import PhotoInlineForm, PhotoInlineFormSet, photo_upload
 from .uploads import editor_image_upload
+from .workflow_admin import ArticleWorkflowMixin, WorkflowStateFilter
 
 admin.site.site_header = _("Quản trị trang tin phường")
 admin.site.site_title = _("Quản trị trang tin")
@@ -187,16 +191,16 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MeetingFillMixin, admin.ModelAdmin):
+class ArticleAdmin(MeetingFillMixin, ArticleWorkflowMixin, VersionAdmin):
     list_display = [
         "title",
         "category",
-        "status",
+        "workflow_state",
         "publish_at",
         "featured",
         "is_meeting_report",
     ]
-    list_filter = ["status", "category", "featured", "publish_at"]
+    list_filter = [WorkflowStateFilter, "category", "featured", "publish_at"]
     list_select_related = ["category", "meeting"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "publish_at"
@@ -260,9 +264,7 @@ class ArticleAdmin(MeetingFillMixin, admin.ModelAdmin):
         return [
             path(
                 "<path:object_id>/photos/upload/",
-                lambda request, object_id: photos(
-                    request, object_id, model_admin=self
-                ),
+                lambda request, object_id: photos(request, object_id, model_admin=self),
                 name="articles_article_photo_upload",
             ),
             path(
@@ -273,24 +275,23 @@ class ArticleAdmin(MeetingFillMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.action(description=_("Đăng các bài đã chọn"))
+    @admin.action(
+        description=_("Duyệt đăng các bài đã chọn (hẹn giờ nếu thời gian đăng ở sau)"),
+        permissions=["publish"],
+    )
     def make_published(self, request, queryset):
-        count = 0
-        for article in queryset:
-            article.publish()
-            count += 1
+        count = self._bulk_transition(request, queryset, Article.publish)
         self.message_user(
             request,
-            ngettext("Đã đăng %d bài.", "Đã đăng %d bài.", count) % count,
+            ngettext("Đã duyệt đăng %d bài.", "Đã duyệt đăng %d bài.", count) % count,
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Chuyển các bài đã chọn về bản nháp"))
+    @admin.action(
+        description=_("Gỡ các bài đã chọn về bản nháp"), permissions=["publish"]
+    )
     def make_draft(self, request, queryset):
-        count = 0
-        for article in queryset:
-            article.unpublish()
-            count += 1
+        count = self._bulk_transition(request, queryset, Article.unpublish)
         self.message_user(
             request,
             ngettext(
@@ -299,6 +300,26 @@ class ArticleAdmin(MeetingFillMixin, admin.ModelAdmin):
             % count,
             messages.SUCCESS,
         )
+
+    def _bulk_transition(self, request, queryset, method) -> int:
+        """Apply a workflow method to each article; the model re-checks the
+        user's permission. Returns how many were changed."""
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                method(article, by=request.user)
+            except (ValidationError, PermissionDenied):
+                refused.append(article.title)
+            else:
+                done += 1
+        if refused:
+            self.message_user(
+                request,
+                _("Không đổi được trạng thái của: %(titles)s")
+                % {"titles": "; ".join(refused)},
+                messages.WARNING,
+            )
+        return done
 
 
 @admin.register(Page)
@@ -337,3 +358,34 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         SiteSettings.objects.get_or_create(pk=1)
         return redirect("admin:articles_sitesettings_change", object_id="1")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The editorial log: browsable and filterable, never editable here."""
+
+    list_display = ["created_at", "username", "action", "article_link", "detail"]
+    list_filter = ["action", "created_at", "user"]
+    search_fields = ["username", "article_title", "detail"]
+    date_hierarchy = "created_at"
+    list_select_related = ["article"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("bài viết"), ordering="article_title")
+    def article_link(self, obj):
+        if obj.article_id is None:
+            return obj.article_title
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_change", args=[obj.article_id]),
+            obj.article_title,
+        )

@@ -187,12 +187,21 @@ class OfficialIndex:
     def matches(self, name: str) -> list[Official]:
         return self.by_key.get(name_key(name), [])
 
+    def best(self, name: str, positions: list[str]) -> Official | None:
+        """The namesake whose current titles share most with the printed ones."""
+        printed = {fold(p) for p in positions}
+
+        def shared(official: Official) -> int:
+            return len(printed & {fold(p.title) for p in official.positions_on()})
+
+        matches = self.matches(name)
+        return max(matches, key=shared) if matches else None
+
 
 def rows_initial(extraction: Extraction, officials: OfficialIndex, present) -> list:
     rows = []
     for attendee in extraction.attendees:
-        matches = officials.matches(attendee.name)
-        official = matches[0] if matches else None
+        official = officials.best(attendee.name, attendee.positions)
         already = attendee.key in present["names"] or (
             official is not None and official.pk in present["officials"]
         )

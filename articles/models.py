@@ -1,8 +1,12 @@
+import datetime
+import zoneinfo
 from pathlib import PurePath
 
+import reversion
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Q
@@ -15,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from . import images, search, vietnamese
 from .richtext import RichTextField
 from .search import fold
+from .signals import article_visibility_changed
 
 
 class NormalizedTextModel(models.Model):
@@ -254,6 +259,36 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
+    def in_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
+    def scheduled(self):
+        """Approved for publishing at a time still to come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()
+        )
+
+    def expired(self):
+        return self.filter(
+            status=Article.Status.PUBLISHED, expire_at__lte=timezone.now()
+        )
+
+    def next_visibility_change(self) -> datetime.datetime | None:
+        """The nearest future moment at which a published article appears or
+        disappears with nothing being saved: a cache must not outlive it."""
+        now = timezone.now()
+        published = self.filter(status=Article.Status.PUBLISHED)
+        times = [
+            published.filter(publish_at__gt=now).aggregate(t=models.Min("publish_at"))[
+                "t"
+            ],
+            published.filter(expire_at__gt=now).aggregate(t=models.Min("expire_at"))[
+                "t"
+            ],
+        ]
+        times = [t for t in times if t is not None]
+        return min(times) if times else None
+
     def for_listing(self):
         return self.select_related("category", "cover", "meeting").newest_first()
 
@@ -265,7 +300,21 @@ class ArticleQuerySet(models.QuerySet):
 class Article(NormalizedTextModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Bản nháp")
-        PUBLISHED = "published", _("Đã đăng")
+        REVIEW = "review", _("Chờ duyệt")
+        PUBLISHED = "published", _("Đã duyệt đăng")
+        ARCHIVED = "archived", _("Đã gỡ, lưu trữ")
+
+    # Which state may follow which; every other change of status is refused.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.REVIEW, Status.PUBLISHED, Status.ARCHIVED},
+        Status.REVIEW: {Status.DRAFT, Status.PUBLISHED, Status.ARCHIVED},
+        Status.PUBLISHED: {Status.DRAFT, Status.ARCHIVED},
+        Status.ARCHIVED: {Status.DRAFT, Status.PUBLISHED},
+    }
+    # Moving into these states needs the "publish" permission.
+    APPROVER_STATES = {Status.PUBLISHED, Status.ARCHIVED}
+    # Not content: restoring an old revision leaves these as they are.
+    WORKFLOW_FIELDS = ["status", "review_comment", "version"]
 
     title = models.CharField(_("tiêu đề"), max_length=300)
     slug = models.SlugField(
@@ -344,6 +393,17 @@ class Article(NormalizedTextModel):
     search_summary = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
     search_exact = models.TextField(editable=False, default="")
+    review_comment = models.TextField(
+        _("ý kiến người duyệt"),
+        blank=True,
+        editable=False,
+        help_text=_("Lý do trả bài về cho biên tập viên sửa."),
+    )
+    version = models.PositiveIntegerField(
+        _("phiên bản"),
+        default=1,
+        help_text=_("Tăng sau mỗi lần lưu; chống ghi đè khi hai người cùng sửa."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -351,6 +411,7 @@ class Article(NormalizedTextModel):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("bài viết")
         verbose_name_plural = _("bài viết")
+        permissions = [("publish_article", _("Được duyệt, đăng, hẹn giờ và gỡ bài"))]
         indexes = [models.Index(fields=["status", "-publish_at"])]
         constraints = [
             models.CheckConstraint(
@@ -368,7 +429,17 @@ class Article(NormalizedTextModel):
         self.title = vietnamese.clean_line(self.title)
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        updating = not self._state.adding
+        if updating:
+            # Counted in the database, so a stale copy never lowers it.
+            self.version = models.F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        snapshot = getattr(self, "_visible_when_loaded", None)
         super().save(*args, **kwargs)
+        if updating:
+            self.refresh_from_db(fields=["version"])
+        self._announce_visibility(snapshot, self._visibility_snapshot())
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
@@ -386,13 +457,158 @@ class Article(NormalizedTextModel):
         if errors:
             raise ValidationError(errors)
 
-    def publish(self) -> None:
-        self.status = self.Status.PUBLISHED
-        self.save(update_fields=["status", "updated_at"])
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._visible_when_loaded = instance._visibility_snapshot()
+        return instance
 
-    def unpublish(self) -> None:
-        self.status = self.Status.DRAFT
-        self.save(update_fields=["status", "updated_at"])
+    # Editorial workflow. Each state change is one method that checks the
+    # acting user's permission (``by=None`` is the system itself: demo data,
+    # shell) and writes an AuditEntry.
+
+    @staticmethod
+    def can_publish(user) -> bool:
+        return user is None or user.has_perm("articles.publish_article")
+
+    def check_transition(self, target: str, *, by=None) -> None:
+        """Raise PermissionDenied or ValidationError if ``by`` may not move
+        this article from its stored status to ``target``."""
+        if target in self.APPROVER_STATES and not self.can_publish(by):
+            raise PermissionDenied(_("Bạn không có quyền duyệt, đăng hay gỡ bài."))
+        current = self.Status(self.status)
+        if target != current and target not in self.TRANSITIONS[current]:
+            raise ValidationError(
+                _("Không thể chuyển bài từ “%(current)s” sang “%(target)s”.")
+                % {"current": current.label, "target": self.Status(target).label}
+            )
+
+    def submit_for_review(self, *, by=None) -> None:
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(_("Chỉ gửi duyệt được bài đang là bản nháp."))
+        self._change_status(self.Status.REVIEW, AuditEntry.Action.SUBMIT, by=by)
+
+    def publish(self, *, by=None) -> None:
+        """Approve and publish; with a future publish time this schedules."""
+        if self.status == self.Status.PUBLISHED:
+            return
+        if self.publish_at and self.publish_at > timezone.now():
+            action = AuditEntry.Action.SCHEDULE
+        elif self.status == self.Status.REVIEW:
+            action = AuditEntry.Action.APPROVE
+        else:
+            action = AuditEntry.Action.PUBLISH
+        self._change_status(self.Status.PUBLISHED, action, by=by)
+
+    approve = publish
+
+    def send_back(self, comment: str, *, by=None) -> None:
+        """Return an article in review to its editor, saying why."""
+        comment = vietnamese.normalize(comment or "").strip()
+        if not self.can_publish(by):
+            raise PermissionDenied(_("Bạn không có quyền trả bài."))
+        if self.status != self.Status.REVIEW:
+            raise ValidationError(_("Chỉ trả lại được bài đang chờ duyệt."))
+        if not comment:
+            raise ValidationError(_("Hãy ghi ý kiến để biên tập viên biết cần sửa gì."))
+        self.review_comment = comment
+        self._change_status(
+            self.Status.DRAFT, AuditEntry.Action.SEND_BACK, by=by, detail=comment
+        )
+
+    def unpublish(self, *, by=None) -> None:
+        """Take a published article off the site, back to draft."""
+        if not self.can_publish(by):
+            raise PermissionDenied(_("Bạn không có quyền gỡ bài."))
+        if self.status == self.Status.DRAFT:
+            return
+        self._change_status(self.Status.DRAFT, AuditEntry.Action.UNPUBLISH, by=by)
+
+    def archive(self, *, by=None) -> None:
+        if self.status == self.Status.ARCHIVED:
+            return
+        self._change_status(self.Status.ARCHIVED, AuditEntry.Action.ARCHIVE, by=by)
+
+    def change_status(self, target: str, *, by=None) -> None:
+        """Move to ``target`` through the matching workflow method."""
+        if target == self.status:
+            return
+        if target == self.Status.REVIEW:
+            self.submit_for_review(by=by)
+        elif target == self.Status.PUBLISHED:
+            self.check_transition(target, by=by)
+            self.publish(by=by)
+        elif target == self.Status.ARCHIVED:
+            self.archive(by=by)
+        elif self.status == self.Status.PUBLISHED:
+            self.unpublish(by=by)
+        else:
+            self.check_transition(target, by=by)
+            self._change_status(target, AuditEntry.Action.EDIT, by=by)
+
+    def _change_status(self, target: str, action: str, *, by=None, detail="") -> None:
+        self.check_transition(target, by=by)
+        if target == self.Status.REVIEW:
+            self.review_comment = ""
+        self.status = target
+        self.save(update_fields=["status", "review_comment", "updated_at"])
+        if action == AuditEntry.Action.SCHEDULE:
+            when = timezone.localtime(self.publish_at, VIETNAM)
+            detail = _("Hẹn đăng lúc %(when)s (giờ Việt Nam)") % {
+                "when": when.strftime("%H:%M %d/%m/%Y")
+            }
+        AuditEntry.record(action, user=by, article=self, detail=detail)
+
+    def create_preview_link(self, *, by=None, lifetime=None) -> "PreviewLink":
+        now = timezone.now()
+        link = PreviewLink.objects.create(
+            article=self,
+            created_by=by,
+            created_at=now,
+            expires_at=now + (lifetime or PreviewLink.DEFAULT_LIFETIME),
+        )
+        AuditEntry.record(
+            AuditEntry.Action.PREVIEW_CREATED,
+            user=by,
+            article=self,
+            detail=_("Hết hạn lúc %(when)s (giờ Việt Nam)")
+            % {"when": link.expires_at_local.strftime("%H:%M %d/%m/%Y")},
+        )
+        return link
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    def _visibility_snapshot(self):
+        """(status, publish_at, expire_at) as loaded, or None if deferred."""
+        values = self.__dict__
+        if not {"status", "publish_at", "expire_at"} <= values.keys():
+            return None
+        return (values["status"], values["publish_at"], values["expire_at"])
+
+    @classmethod
+    def _visible(cls, snapshot, now) -> bool:
+        if snapshot is None:
+            return False
+        status, publish_at, expire_at = snapshot
+        return (
+            status == cls.Status.PUBLISHED
+            and publish_at is not None
+            and publish_at <= now
+            and (expire_at is None or expire_at > now)
+        )
+
+    def _announce_visibility(self, before, after) -> None:
+        self._visible_when_loaded = after
+        now = timezone.now()
+        was_visible, visible = self._visible(before, now), self._visible(after, now)
+        if was_visible != visible:
+            transaction.on_commit(
+                lambda: article_visibility_changed.send(
+                    sender=Article, article=self, visible=visible
+                )
+            )
 
     def ensure_cover(self) -> None:
         """Use the first photo of the gallery when no cover was chosen."""
@@ -419,6 +635,173 @@ class Article(NormalizedTextModel):
             self.status == self.Status.PUBLISHED
             and self.publish_at <= now
             and (self.expire_at is None or self.expire_at > now)
+        )
+
+
+# Dashboards and the audit log state times in the ward's own zone, whatever
+# the server's settings.
+VIETNAM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@receiver(post_delete, sender=Article)
+def announce_deleted_article(sender, instance, **kwargs):
+    instance._announce_visibility(instance._visibility_snapshot(), None)
+
+
+class AuditEntry(models.Model):
+    """One line of the append-only editorial log: who did what, when."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Tạo bài")
+        EDIT = "edit", _("Sửa bài")
+        SUBMIT = "submit", _("Gửi duyệt")
+        APPROVE = "approve", _("Duyệt và đăng")
+        SEND_BACK = "send_back", _("Trả lại để sửa")
+        PUBLISH = "publish", _("Đăng")
+        SCHEDULE = "schedule", _("Hẹn giờ đăng")
+        UNPUBLISH = "unpublish", _("Gỡ bài về bản nháp")
+        ARCHIVE = "archive", _("Gỡ, lưu trữ")
+        RESTORE = "restore", _("Khôi phục phiên bản cũ")
+        DELETE = "delete", _("Xóa bài")
+        PREVIEW_CREATED = "preview_created", _("Tạo liên kết xem trước")
+        PREVIEW_REVOKED = "preview_revoked", _("Thu hồi liên kết xem trước")
+
+    created_at = models.DateTimeField(_("thời gian"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    username = models.CharField(_("tên đăng nhập"), max_length=150, blank=True)
+    action = models.CharField(_("việc"), max_length=20, choices=Action.choices)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    article_title = models.CharField(_("tiêu đề bài"), max_length=300, blank=True)
+    detail = models.TextField(_("chi tiết"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("nhật ký biên tập")
+        verbose_name_plural = _("nhật ký biên tập")
+        indexes = [models.Index(fields=["article", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.username or '—'}: {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied(_("Nhật ký biên tập không được sửa."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied(_("Nhật ký biên tập không được xóa."))
+
+    @classmethod
+    def record(cls, action: str, *, user=None, article=None, detail="") -> "AuditEntry":
+        if user is not None and not user.is_authenticated:
+            user = None
+        return cls.objects.create(
+            action=action,
+            user=user,
+            username=user.get_username() if user else "",
+            article=article,
+            article_title=article.title[:300] if article else "",
+            detail=str(detail),
+        )
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A shareable link to read an unpublished article without an account.
+
+    The URL carries a signed id, so links cannot be guessed; the row lets a
+    link expire and be revoked.
+    """
+
+    DEFAULT_LIFETIME = datetime.timedelta(days=7)
+    SALT = "articles.previewlink"
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("liên kết xem trước")
+        verbose_name_plural = _("liên kết xem trước")
+
+    def __str__(self):
+        return str(_("Xem trước: %(title)s") % {"title": self.article})
+
+    def get_absolute_url(self):
+        return reverse("articles:article-preview", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        # The article id is signed too, so a token can never open another
+        # article's draft, whatever happens to row ids.
+        return signing.Signer(salt=self.SALT).sign(f"{self.pk}-{self.article_id}")
+
+    @classmethod
+    def from_token(cls, token: str) -> "PreviewLink | None":
+        """The link a token names, whether or not it is still usable."""
+        try:
+            value = signing.Signer(salt=cls.SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        pk, _dash, article_id = value.partition("-")
+        if not (pk.isdigit() and article_id.isdigit()):
+            return None
+        return (
+            cls.objects.select_related("article")
+            .filter(pk=pk, article_id=article_id)
+            .first()
+        )
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def expires_at_local(self) -> datetime.datetime:
+        return timezone.localtime(self.expires_at, VIETNAM)
+
+    def revoke(self, *, by=None) -> None:
+        if self.revoked_at is not None:
+            return
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])
+        AuditEntry.record(
+            AuditEntry.Action.PREVIEW_REVOKED, user=by, article=self.article
         )
 
 
@@ -853,6 +1236,20 @@ class Attachment(ArticleChildModel):
 
     def __str__(self):
         return self.title
+
+
+# Every admin save stores a revision of the article with its meeting,
+# attendees, photos and attachments. Restoring one keeps the article's
+# current WORKFLOW_FIELDS (see ArticleWorkflowMixin.revision_view).
+reversion.register(Meeting)
+reversion.register(Attendance)
+reversion.register(Photo)
+reversion.register(Attachment)
+reversion.register(
+    Article,
+    follow=["meeting", "attendances", "photos", "attachments"],
+    exclude=["version"],  # counted by the database at save time
+)
 
 
 class SiteSettings(NormalizedTextModel):

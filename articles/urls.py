@@ -19,6 +19,11 @@ urlpatterns = [
         name="article-detail",
     ),
     path(
+        "xem-truoc/<str:token>/",
+        views.ArticlePreviewView.as_view(),
+        name="article-preview",
+    ),
+    path(
         "chuyen-muc/<slug:slug>/",
         views.CategoryDetailView.as_view(),
         name="category-detail",

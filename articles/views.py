@@ -4,8 +4,9 @@ from django.db import connection
 from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -13,7 +14,15 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import search
 from .forms import MeetingFilterForm
-from .models import Article, Attendance, Category, Official, Page, Position
+from .models import (
+    Article,
+    Attendance,
+    Category,
+    Official,
+    Page,
+    Position,
+    PreviewLink,
+)
 from .pagination import KeysetPaginationMixin
 
 
@@ -110,17 +119,71 @@ class MeetingListView(PublishedArticlesMixin, ListView):
 
 class ArticleDetailView(DetailView):
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("category", "cover", "meeting__organization")
-            .prefetch_related(
-                "photos",
-                "attachments",
-                Prefetch(
-                    "attendances",
-                    queryset=Attendance.objects.select_related("official"),
-                ),
+        return self.with_related(Article.objects.published())
+
+    @staticmethod
+    def with_related(articles):
+        return articles.select_related(
+            "category", "cover", "meeting__organization"
+        ).prefetch_related(
+            "photos",
+            "attachments",
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("official"),
+            ),
+        )
+
+    def get_object(self, queryset=None):
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            # Editors read unpublished articles at their real address.
+            if not self.request.user.has_perm("articles.change_article"):
+                raise
+            return super().get_object(self.with_related(Article.objects.all()))
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("is_draft_view", not self.object.is_visible())
+        return super().get_context_data(**kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_draft_view"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """An article read through a shared preview link, without an account."""
+
+    template_name = "articles/article_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.preview_link = PreviewLink.from_token(kwargs["token"])
+        if self.preview_link is None:
+            raise Http404(_("Liên kết xem trước không đúng."))
+        if not self.preview_link.is_active:
+            response = render(
+                request,
+                "articles/preview_refused.html",
+                {"link": self.preview_link},
+                status=410,
             )
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+            return response
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            self.with_related(Article.objects.all()), pk=self.preview_link.article_id
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            is_draft_view=True, preview_link=self.preview_link, **kwargs
         )
 
 

@@ -137,3 +137,21 @@ def make_report(make_article, make_official, organization):
         return article
 
     return make
+
+
+@pytest.fixture
+def make_staff(db):
+    """A staff user in one of the groups made by ``setup_roles``."""
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+
+    call_command("setup_roles", stdout=io.StringIO())
+
+    def make(username, group):
+        user = User.objects.create_user(username)  # force_login needs none
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return make

@@ -185,6 +185,7 @@ def test_attendee_order_can_be_changed(admin_client, people):
         },
         **inline_management("attendances", 3, initial=3),
         **inline_management("photos", 0),
+        version=str(article.version),
     )
     for index, (row, order) in enumerate(zip(rows, [3, 1, 2], strict=True)):
         data[f"attendances-{index}-id"] = str(row.pk)

@@ -435,3 +435,21 @@ def test_confirm_query_budget(editor, seed_article, django_assert_max_num_querie
     assert seed_article.attendances.count() == 40
     orders = list(seed_article.attendances.values_list("order", flat=True))
     assert orders == list(range(1, 41))
+
+
+def test_namesakes_are_offered_and_the_one_with_matching_titles_chosen(
+    editor, seed_article
+):
+    other = Official.objects.create(full_name="Nguyễn Đức Hiền")
+    Position.objects.create(official=other, title="Trưởng khu phố 5")
+    chairman = Official.objects.create(full_name="Nguyen Duc Hien")
+    Position.objects.create(official=chairman, title="Chủ tịch UBND phường")
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    row = next(r for r in review.context["rows"] if r["official"] == chairman)
+    assert len(row["candidates"]) == 2
+    assert "Có 2 cán bộ cùng tên" in review.content.decode()
+    data = review_data(review)
+    editor.post(fill_url(seed_article), data)
+    assert seed_article.attendances.get(name="Nguyễn Đức Hiền").official == chairman

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "django_prose_editor",
     "wardnews.apps.LoginThrottleConfig",  # django-axes
+    "reversion",
     "articles",
 ]
 

@@ -1,0 +1,145 @@
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from articles.models import Article, AuditEntry
+from tests.adminform import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approver(make_staff):
+    return make_staff("nguoiduyet", "Người duyệt")
+
+
+@pytest.fixture
+def report(make_report):
+    return make_report(
+        "Hội nghị sơ kết 6 tháng", status=Article.Status.DRAFT, attendees=4, photos=3
+    )
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def save_in_admin(client, article, **changes):
+    data = change_form_data(client.get(change_url(article)))
+    data.update(changes)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    return data
+
+
+def attendee_names(article):
+    return list(
+        article.attendances.order_by("order", "id").values_list("name", flat=True)
+    )
+
+
+def photo_captions(article):
+    return list(
+        article.photos.order_by("order", "id").values_list("caption", flat=True)
+    )
+
+
+@pytest.fixture
+def two_revisions(client, approver, report):
+    """Revision 1 as made; revision 2 with attendees reordered and one
+    removed, photos reversed and a new title."""
+    client.force_login(approver)
+    save_in_admin(client, report)
+    original = {"names": attendee_names(report), "captions": photo_captions(report)}
+
+    data = change_form_data(client.get(change_url(report)))
+    for index in range(4):
+        data[f"attendances-{index}-order"] = str(4 - index)
+    data["attendances-0-DELETE"] = "on"
+    for index in range(3):
+        data[f"photos-{index}-order"] = str(3 - index)
+    data["title"] = "Tiêu đề đã đổi"
+    assert client.post(change_url(report), data).status_code == 302
+
+    versions = list(Version.objects.get_for_object(report))
+    assert len(versions) == 2
+    return {"newer": versions[0], "older": versions[1], **original}
+
+
+def test_every_admin_save_stores_a_revision(two_revisions, report):
+    assert attendee_names(report) == list(reversed(two_revisions["names"]))[:3]
+    assert photo_captions(report) == list(reversed(two_revisions["captions"]))
+    followed = {
+        v.content_type.model for v in two_revisions["older"].revision.version_set.all()
+    }
+    assert {"article", "meeting", "attendance", "photo"} <= followed
+
+
+def test_history_lists_revisions_with_compare_choices(client, two_revisions, report):
+    url = reverse("admin:articles_article_history", args=[report.pk])
+    html = client.get(url).content.decode()
+    assert html.count('type="radio" name="a"') == 2
+    assert "So sánh hai phiên bản đã chọn" in html
+    assert "giờ Việt Nam" in html
+
+
+def test_compare_shows_changed_fields(client, two_revisions, report):
+    url = reverse("admin:articles_article_compare", args=[report.pk])
+    response = client.get(
+        url, {"a": two_revisions["older"].pk, "b": two_revisions["newer"].pk}
+    )
+    assert response.status_code == 200
+    rows = {row["label"]: row for row in response.context["rows"]}
+    assert rows["Tiêu đề"]["changed"]
+    assert rows["Tiêu đề"]["old"] == "Hội nghị sơ kết 6 tháng"
+    assert rows["Tiêu đề"]["new"] == "Tiêu đề đã đổi"
+    assert rows["Thành phần tham dự"]["changed"]
+    assert rows["Thành phần tham dự"]["old"].startswith(
+        f"1. {two_revisions['names'][0]}"
+    )
+    assert rows["Ảnh"]["changed"]
+    assert not rows["Sapo"]["changed"]
+    assert not rows["Hội nghị – tên hội nghị"]["changed"]
+    html = response.content.decode()
+    assert "(đã đổi)" in html or 'class="changed"' in html
+
+
+def test_compare_with_bad_ids_falls_back_to_the_last_two(client, two_revisions, report):
+    url = reverse("admin:articles_article_compare", args=[report.pk])
+    response = client.get(url, {"a": "abc", "b": "999999"})
+    assert response.status_code == 200
+    assert response.context["older"] == two_revisions["older"]
+
+
+def test_restoring_brings_back_attendees_and_photo_order(client, two_revisions, report):
+    url = reverse(
+        "admin:articles_article_revision", args=[report.pk, two_revisions["older"].pk]
+    )
+    page = client.get(url)
+    assert page.status_code == 200
+    # Looking at an old revision changes nothing.
+    report.refresh_from_db()
+    assert report.title == "Tiêu đề đã đổi"
+
+    response = client.post(url, change_form_data(page))
+    assert response.status_code == 302
+
+    report.refresh_from_db()
+    assert report.title == "Hội nghị sơ kết 6 tháng"
+    assert attendee_names(report) == two_revisions["names"]
+    assert photo_captions(report) == two_revisions["captions"]
+    assert AuditEntry.objects.filter(
+        article=report, action=AuditEntry.Action.RESTORE
+    ).exists()
+
+
+def test_restoring_never_changes_the_workflow_state(client, two_revisions, report):
+    report.publish()
+    url = reverse(
+        "admin:articles_article_revision", args=[report.pk, two_revisions["older"].pk]
+    )
+    page = client.get(url)
+    assert client.post(url, change_form_data(page)).status_code == 302
+    report.refresh_from_db()
+    assert report.status == Article.Status.PUBLISHED
+    assert report.title == "Hội nghị sơ kết 6 tháng"
