@@ -23,6 +23,14 @@ from tests.conftest import jpeg_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# These start their own processes and databases and never touch the test
+# database, so the PostgreSQL pass of CI (DATABASE_URL set) need not repeat
+# them.
+once_per_ci_run = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="uses its own databases; runs in the SQLite pass",
+)
+
 
 def media_state(root: Path) -> dict[str, str]:
     return {
@@ -198,6 +206,7 @@ PAGE_HTML = (
 )
 
 
+@once_per_ci_run
 @pytest.mark.skipif(not postgres_reachable(), reason="no PostgreSQL at 127.0.0.1")
 def test_moving_a_ward_from_sqlite_to_postgresql(tmp_path):
     """The documented move (docs/backup.md), run end to end in subprocesses."""

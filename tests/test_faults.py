@@ -30,6 +30,14 @@ from tests.conftest import jpeg_bytes, jpeg_upload
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# These start their own processes and databases and never touch the test
+# database, so the PostgreSQL pass of CI (DATABASE_URL set) need not repeat
+# them.
+once_per_ci_run = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="uses its own databases; runs in the SQLite pass",
+)
+
 
 def clean_env(**extra) -> dict[str, str]:
     env = {
@@ -120,6 +128,7 @@ COUNT_PHOTOS = (
 )
 
 
+@once_per_ci_run
 def test_killed_ingest_leaves_no_rows_and_cleanup_removes_its_files(tmp_path):
     media = tmp_path / "media"
     env = clean_env(WARDNEWS_VAR_DIR=str(tmp_path), DJANGO_MEDIA_ROOT=str(media))
@@ -192,6 +201,7 @@ class AdminSession:
             return response.geturl()
 
 
+@once_per_ci_run
 @pytest.mark.skipif(not postgres_reachable(), reason="no PostgreSQL at 127.0.0.1")
 def test_killing_a_worker_loses_nothing_committed(tmp_path):
     import psycopg2
