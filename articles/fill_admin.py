@@ -3,7 +3,10 @@
 Nothing is written until the editor confirms on the review screen.
 """
 
+from contextlib import contextmanager
+
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -280,6 +283,25 @@ def _bound_values(form) -> dict:
     }
 
 
+@contextmanager
+def revision(user, comment: str):
+    """Record the fill in the article's history when the project keeps one
+    (django-reversion); yields a function adding an object to it."""
+    if not apps.is_installed("reversion"):
+        yield lambda obj: None
+        return
+    import reversion
+
+    def add(obj) -> None:
+        if reversion.is_registered(type(obj)):
+            reversion.add_to_revision(obj)
+
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield add
+
+
 class MeetingFillMixin:
     """Adds the fill-from-text screen to ArticleAdmin."""
 
@@ -417,18 +439,22 @@ class MeetingFillMixin:
 
     def _save_fill(self, request, article, article_form, meeting_form, rows, text):
         meeting = meeting_form.cleaned_data
-        if article is None:
-            title = article_form.cleaned_data["title"] or meeting["name"]
-            article, result = services.article_from_report(
-                title=title,
-                category=article_form.cleaned_data["category"],
-                text=text_from_html(text),
-                author=request.user,
-                meeting=meeting,
-                rows=rows,
-            )
-        else:
-            result = services.meeting_fill(article=article, meeting=meeting, rows=rows)
+        with revision(request.user, _("Điền từ nội dung")) as add_to_revision:
+            if article is None:
+                title = article_form.cleaned_data["title"] or meeting["name"]
+                article, result = services.article_from_report(
+                    title=title,
+                    category=article_form.cleaned_data["category"],
+                    text=text_from_html(text),
+                    author=request.user,
+                    meeting=meeting,
+                    rows=rows,
+                )
+            else:
+                result = services.meeting_fill(
+                    article=article, meeting=meeting, rows=rows
+                )
+            add_to_revision(article)
         message = _(
             "Đã lưu thông tin hội nghị và %(added)d dòng thành phần tham dự"
         ) % {"added": result.added}

@@ -453,3 +453,20 @@ def test_namesakes_are_offered_and_the_one_with_matching_titles_chosen(
     data = review_data(review)
     editor.post(fill_url(seed_article), data)
     assert seed_article.attendances.get(name="Nguyễn Đức Hiền").official == chairman
+
+
+def test_fill_is_recorded_in_the_article_history(editor, seed_article):
+    from django.apps import apps
+
+    if not apps.is_installed("reversion"):
+        pytest.skip("the project keeps no revision history")
+    from reversion.models import Version
+
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    editor.post(fill_url(seed_article), review_data(review))
+    version = Version.objects.get_for_object(seed_article).first()
+    assert version is not None
+    assert version.revision.comment == "Điền từ nội dung"
+    assert version.revision.user.username == "bientap"
