@@ -3,6 +3,7 @@ or on the admin article editor (CKEditor and prose-editor), and CKEditor's
 own upload code reaching our endpoint through the policy."""
 
 import base64
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -38,6 +39,14 @@ def watched(page):
         lambda m: "Content Security Policy" in m.text and console.append(m.text),
     )
     page.console_csp = console
+    page.requested_hosts = set()
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith("http")
+            and page.requested_hosts.add(urlsplit(r.url).netloc)
+        ),
+    )
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
@@ -128,6 +137,7 @@ def test_ckeditor_page_has_no_csp_violation_and_uploads(
 
     assert violations(watched) == []
     assert watched.console_csp == []
+    assert watched.requested_hosts == {urlsplit(demo_site.url).netloc}
     watched.locator("#cke_id_body").scroll_into_view_if_needed()
     screenshot("csp-admin-ckeditor", full_page=False)
 
@@ -147,4 +157,6 @@ def test_prose_editor_page_has_no_csp_violation(
     assert "Thêm một câu." in editor.inner_text()
     assert violations(watched) == []
     assert watched.console_csp == []
+    # Its modules, styles and icon font come from our own static files.
+    assert watched.requested_hosts == {urlsplit(demo_site.url).netloc}
     screenshot("csp-admin-prose-editor", full_page=False)
