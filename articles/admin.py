@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -389,3 +391,28 @@ class AuditEntryAdmin(admin.ModelAdmin):
             reverse("admin:articles_article_change", args=[obj.article_id]),
             obj.article_title,
         )
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StaffUserAdmin(UserAdmin):
+    """Site admins manage accounts and their roles (groups), but only a
+    superuser can make a superuser or hand out single permissions."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

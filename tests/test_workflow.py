@@ -451,3 +451,34 @@ def test_changelist_shows_and_filters_scheduled(client, users, make_article):
     html = client.get(url, {"trang_thai": "scheduled"}).content.decode()
     assert "Bài hẹn giờ" in html and "Hẹn giờ đăng" in html
     assert "Bài đang hiện" not in html
+
+
+def test_site_admin_gives_roles_but_not_superuser(client, users):
+    site_admin = users["site_admin"]
+    client.force_login(site_admin)
+    url = reverse("admin:auth_user_change", args=[site_admin.pk])
+    approvers = Group.objects.get(name=APPROVER)
+    response = client.post(
+        url,
+        {
+            "username": "quantri",
+            "is_active": "on",
+            "is_staff": "on",
+            "is_superuser": "on",
+            "groups": [str(g.pk) for g in site_admin.groups.all()] + [approvers.pk],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "01/01/2024",
+            "date_joined_1": "08:00",
+        },
+    )
+    assert response.status_code == 302, response.context["errors"]
+    site_admin.refresh_from_db()
+    assert not site_admin.is_superuser
+    assert site_admin.groups.filter(name=APPROVER).exists()
+
+    superuser = users["superuser"]
+    change = reverse("admin:auth_user_change", args=[superuser.pk])
+    assert client.post(change, {"username": "doi-ten"}).status_code == 403
+    superuser.refresh_from_db()
+    assert superuser.username == "sieuquantri"
