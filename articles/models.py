@@ -540,11 +540,13 @@ class Article(NormalizedTextModel):
             self.publish(by=by)
         elif target == self.Status.ARCHIVED:
             self.archive(by=by)
-        elif self.status == self.Status.PUBLISHED:
+        elif self.status in self.APPROVER_STATES:
             self.unpublish(by=by)
         else:
-            self.check_transition(target, by=by)
-            self._change_status(target, AuditEntry.Action.EDIT, by=by)
+            # Back from review to draft without a written comment.
+            if not self.can_publish(by):
+                raise PermissionDenied(_("Bạn không có quyền trả bài."))
+            self._change_status(target, AuditEntry.Action.SEND_BACK, by=by)
 
     def _change_status(self, target: str, action: str, *, by=None, detail="") -> None:
         self.check_transition(target, by=by)

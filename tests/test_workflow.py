@@ -482,3 +482,53 @@ def test_site_admin_gives_roles_but_not_superuser(client, users):
     assert client.post(change, {"username": "doi-ten"}).status_code == 403
     superuser.refresh_from_db()
     assert superuser.username == "sieuquantri"
+
+
+def test_approver_can_save_and_publish_a_new_article(client, users, category):
+    client.force_login(users["approver"])
+    management = {
+        f"{prefix}-{key}": value
+        for prefix in ["meeting", "attendances", "photos", "attachments"]
+        for key, value in [("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0")]
+    }
+    response = client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Thông báo khẩn",
+            "category": str(category.pk),
+            "status": "draft",
+            "publish_at_0": "01/01/2024",
+            "publish_at_1": "08:00",
+            "_publish": "x",
+            **management,
+        },
+    )
+    article = Article.objects.get()
+    assert response["Location"] == change_url(article)
+    assert article.status == Article.Status.PUBLISHED
+    assert client.get(article.get_absolute_url()).status_code == 200
+    actions = list(
+        article.audit_entries.order_by("id").values_list("action", flat=True)
+    )
+    assert actions == ["create", "publish"]
+
+
+@pytest.mark.parametrize(
+    "start, target, action",
+    [
+        ("review", "draft", "send_back"),
+        ("archived", "draft", "unpublish"),
+        ("archived", "published", "publish"),
+        ("draft", "archived", "archive"),
+    ],
+)
+def test_status_field_changes_are_logged_as_workflow_steps(
+    client, users, make_article, start, target, action
+):
+    article = make_article("Tin", status=start)
+    data = form_as_shown(client, users["approver"], article)
+    data["status"] = target
+    assert post_as(client, users["approver"], article, data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == target
+    assert article.audit_entries.exclude(action="edit").get().action == action
