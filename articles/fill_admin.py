@@ -337,6 +337,11 @@ class MeetingFillMixin:
 
         step = request.POST.get("step") if request.method == "POST" else None
         data = request.POST if step in ("read", "confirm") else None
+        if data is not None and "text" not in data and "body" in data:
+            # Sent by the add page's button with the whole unsaved form: read
+            # what the editor typed or pasted into the body.
+            data = data.copy()
+            data["text"] = text_from_html(data["body"])
         text_form = ReportTextForm(
             data, initial={"text": text_from_html(article.body) if article else ""}
         )

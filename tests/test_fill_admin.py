@@ -94,7 +94,26 @@ def test_change_page_has_the_button(editor, seed_article):
 
 def test_add_page_has_the_button(editor, category):
     response = editor.get(reverse("admin:articles_article_add"))
-    assert fill_url() in response.content.decode()
+    assert f'formaction="{fill_url()}"' in response.content.decode()
+
+
+def test_add_page_button_reads_the_unsaved_body(editor, category):
+    body = "".join(f"<p>{line}</p>" for line in SEED.read_text().splitlines())
+    add_form = {
+        "title": "Hội nghị giữa năm",
+        "category": str(category.pk),
+        "body": body,
+        "step": "read",
+    }
+    response = editor.post(fill_url(), add_form)
+    assert response.context["reviewing"]
+    assert response.context["article_form"]["title"].value() == "Hội nghị giữa năm"
+    assert len(response.context["rows"]) == 12
+    data = review_data(response)
+    editor.post(fill_url(), data)
+    article = Article.objects.get()
+    assert (article.title, article.category) == ("Hội nghị giữa năm", category)
+    assert article.attendances.count() == 12
 
 
 def test_form_starts_with_the_body_as_text(editor, seed_article):

@@ -73,3 +73,40 @@ def test_fill_seed_report_through_review_screen(
     assert not Official.objects.filter(full_name="Huỳnh Thị Ngọc Bích").exists()
     # The change page's attendee inline now lists the saved rows.
     assert page.input_value("#id_attendances-0-name") == "Đặng Thị Bích Thuận"
+
+
+def test_add_page_reads_the_body_just_pasted(
+    page, live_server, admin_login, screenshot
+):
+    Category.objects.create(name="Hoạt động Đảng ủy - Ủy ban")
+    body = "".join(f"<p>{line}</p>" for line in SEED.read_text().splitlines()[:2])
+    admin_login()
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    page.fill("#id_title", "Hội nghị giữa năm 2024")
+    page.select_option("#id_category", label="Hoạt động Đảng ủy - Ủy ban")
+    # Whatever editor the body uses, it writes back into the textarea on submit.
+    page.wait_for_function("window.CKEDITOR === undefined || !!CKEDITOR.instances")
+    page.evaluate(
+        """html => {
+            const editor = window.CKEDITOR && CKEDITOR.instances.id_body;
+            if (editor) { editor.setData(html); }
+            else { document.querySelector('#id_body').value = html; }
+        }""",
+        body,
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot("admin-fill-add-page")
+    page.click("button.fill-from-text-link")
+
+    page.wait_for_selector("table.fill-rows")
+    assert page.input_value("#id_title") == "Hội nghị giữa năm 2024"
+    assert page.input_value("#id_rows-0-name") == "Đặng Thị Bích Thuận"
+    assert not Article.objects.exists()
+    page.click("button[value=confirm]")
+    page.wait_for_selector(".messagelist .success")
+
+    article = Article.objects.get()
+    assert article.title == "Hội nghị giữa năm 2024"
+    assert article.status == Article.Status.DRAFT
+    assert article.meeting.session_number == 21
+    assert article.attendances.count() == 12
