@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from . import search
 from .models import VIETNAM, Article, Attachment, Attendance, AuditEntry, Photo
 
 
@@ -227,7 +228,7 @@ class ArticleWorkflowMixin:
             raise PermissionDenied
         extra_context = dict(extra_context or {})
         kept = getattr(request, "_restoring_revision", None)
-        if kept and extra_context.get("revert"):
+        if kept and (extra_context.get("revert") or extra_context.get("recover")):
             # Runs inside reversion's transaction, right after the revert:
             # old content, current workflow state and lock version.
             Article.objects.filter(pk=unquote(object_id)).update(**kept)
@@ -455,7 +456,20 @@ class ArticleWorkflowMixin:
             .values(*Article.WORKFLOW_FIELDS)
             .first()
         )
-        return super().revision_view(request, object_id, version_id, extra_context)
+        # Reverting saves rows in no set order: reindex once, at the end.
+        with search.indexing_batch():
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # A deleted article comes back as a draft, whatever it was, so that
+        # recovering is never a way to publish.
+        request._restoring_revision = {
+            "status": Article.Status.DRAFT,
+            "review_comment": "",
+            "version": 1,
+        }
+        with search.indexing_batch():
+            return super().recover_view(request, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

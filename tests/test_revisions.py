@@ -143,3 +143,28 @@ def test_restoring_never_changes_the_workflow_state(client, two_revisions, repor
     report.refresh_from_db()
     assert report.status == Article.Status.PUBLISHED
     assert report.title == "Hội nghị sơ kết 6 tháng"
+
+
+def test_recovering_a_deleted_article_brings_it_back_as_a_draft(
+    client, two_revisions, report, make_staff
+):
+    report.publish()
+    client.post(
+        reverse("admin:articles_article_delete", args=[report.pk]), {"post": "yes"}
+    )
+    assert not Article.objects.filter(pk=report.pk).exists()
+    deleted = Version.objects.get_deleted(Article).first()
+
+    client.force_login(make_staff("bientap", "Biên tập viên"))
+    url = reverse("admin:articles_article_recover", args=[deleted.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert client.post(url, change_form_data(page)).status_code == 302
+
+    recovered = Article.objects.get(pk=report.pk)
+    assert recovered.status == Article.Status.DRAFT
+    assert attendee_names(recovered) == list(reversed(two_revisions["names"]))[:3]
+    assert not Article.objects.published().exists()
+    assert AuditEntry.objects.filter(
+        article=recovered, action=AuditEntry.Action.RESTORE
+    ).exists()
