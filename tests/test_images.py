@@ -6,6 +6,7 @@ import pillow_heif
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 
 from articles import images
@@ -458,3 +459,16 @@ def test_gallery_query_count_does_not_grow_with_photos(client, make_article):
             assert client.get(article.get_absolute_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8
+
+
+def test_article_cards_show_the_cover_from_its_renditions(client, make_article):
+    article = make_article("Tin có ảnh")
+    photos_ingest(article=article, files=[upload("a.jpg", jpeg_bytes(2000, 1500))])
+    cover = article.photos.get()
+    html = client.get(reverse("articles:article-list")).content.decode()
+    card = html[html.index('class="card-media"') :]
+    tag = card[card.index("<img") : card.index(">", card.index("<img"))]
+    assert f'src="/media/{cover.renditions[0]["name"]}"' in tag
+    assert f'srcset="{cover.srcset}"' in tag and "sizes=" in tag
+    assert 'width="400" height="300"' in tag
+    assert cover.image.name not in tag
