@@ -282,11 +282,12 @@ class ArticleWorkflowMixin:
                     ),
                 )
             elif button is REVOKE:
-                link = obj.preview_links.filter(
-                    pk=request.POST.get(REVOKE.name, "")
-                    if request.POST.get(REVOKE.name, "").isdigit()
+                chosen = request.POST.get(REVOKE.name, "")
+                link = (
+                    obj.preview_links.filter(pk=chosen).first()
+                    if chosen.isdigit()
                     else None
-                ).first()
+                )
                 if link is None:
                     messages.error(request, _("Không tìm thấy liên kết xem trước này."))
                 else:

@@ -170,3 +170,18 @@ def test_active_links_queryset(draft):
     draft.create_preview_link(lifetime=datetime.timedelta(seconds=-1))
     assert list(PreviewLink.objects.active()) == [kept]
     assert timezone.now() < kept.expires_at
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", ""])
+def test_revoking_an_unknown_link_is_a_message_not_an_error(
+    client, draft, editor, value
+):
+    link = draft.create_preview_link()
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[draft.pk])
+    data = change_form_data(client.get(url))
+    data["_preview_revoke"] = value
+    page = client.post(url, data, follow=True).content.decode()
+    assert "Không tìm thấy liên kết xem trước này." in page
+    link.refresh_from_db()
+    assert link.is_active
