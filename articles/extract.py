@@ -514,6 +514,8 @@ def _find_meeting_name(doc: Document, result: Extraction) -> None:
         result.meeting_name = name[:1].upper() + name[1:]
         kind = " ".join(doc.low[match.start() : match.end()].split())
         result.meeting_kind = _KINDS.get(kind, "khac")
+        if re.search(r"đối\s+thoại|tiếp\s+xúc\s+cử\s+tri", name.lower()):
+            result.meeting_kind = "doi-thoai"
         return
 
 

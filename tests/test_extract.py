@@ -303,3 +303,17 @@ def test_any_text_reads_without_error_and_as_printed(text):
     for group in data["groups"]:
         assert group in printed
     json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Ngày 1/2/2024, phường tổ chức Hội nghị sơ kết.", "hoi-nghi"),
+        ("Ngày 1/2/2024, HĐND phường tổ chức Kỳ họp thứ 15.", "ky-hop"),
+        ("Sáng 1/2/2024, Chi bộ tổ chức Đại hội Chi bộ lần thứ IV.", "dai-hoi"),
+        ("Ngày 1/2/2024, phường tổ chức Hội nghị đối thoại với Nhân dân.", "doi-thoai"),
+        ("Ngày 1/2/2024, phường tổ chức ra quân dọn vệ sinh.", ""),
+    ],
+)
+def test_meeting_kind(text, kind):
+    assert extract(text).meeting_kind == kind
