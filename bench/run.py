@@ -136,6 +136,8 @@ def prepare(db: str, articles: int, env: dict) -> None:
 
 MEASURE = r"""
 import json
+import time
+REPEAT = 20
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -167,13 +169,28 @@ except NoReverseMatch:
     pass
 client = Client()
 out = []
+def cpu_ms(url, repeat=REPEAT):
+    started = time.process_time()
+    done = 0
+    while done < repeat and (done == 0 or time.process_time() - started < 2):
+        client.get(url)
+        done += 1
+    return (time.process_time() - started) / done * 1000
 for name, url in pages:
     client.get(url)  # warm caches that live for the process (templates, urls)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     out.append({"name": name, "url": url, "status": response.status_code,
-                "queries": len(queries), "bytes": len(response.content)})
-print("JSON" + json.dumps({"total": total, "pages": out}))
+                "queries": len(queries), "bytes": len(response.content),
+                "cpu_ms": cpu_ms(url)})
+seed_bytes = next(p["bytes"] for p in out if p["name"] == "seed article")
+bare = cpu_ms(f"/_bench/bare/?bytes={seed_bytes}", REPEAT * 3)
+from django.conf import settings
+settings.WARDNEWS_PAGE_CACHE_SECONDS = 600  # now served from the page cache
+for page in out:
+    client.get(page["url"])
+    page["hit_cpu_ms"] = cpu_ms(page["url"], REPEAT * 3)
+print("JSON" + json.dumps({"total": total, "pages": out, "bare_cpu_ms": bare}))
 """
 
 
@@ -197,6 +214,8 @@ def start_server(env, port, workers):
             f"127.0.0.1:{port}",
             "--access-logfile",
             "/dev/null",
+            "--graceful-timeout",
+            "5",
         ],
         cwd=ROOT,
         env=env,
@@ -245,49 +264,60 @@ def run_wrk_set(env, pages, bare_bytes, args, cached):
             env["WARDNEWS_CACHE_PREFIX"] = f"bench-{os.getpid()}-{time.time_ns()}"
     server = start_server(env, port, args.workers)
     try:
-        rows = []
-        ceiling = wrk(
-            f"http://127.0.0.1:{port}/_bench/bare/?bytes={bare_bytes}",
-            args.duration,
-            args.connections,
-        )
+        # The machine is shared: measure the bare page right before each page
+        # and take each ratio against that neighbour, not one early number.
+        rows, bares = [], []
+        bare_url = f"http://127.0.0.1:{port}/_bench/bare/?bytes={bare_bytes}"
         for page in pages:
-            rows.append(
-                {
-                    **page,
-                    **wrk(
-                        f"http://127.0.0.1:{port}{page['url']}",
-                        args.duration,
-                        args.connections,
-                    ),
-                }
+            bare = wrk(bare_url, args.duration, args.connections)
+            bares.append(bare)
+            row = wrk(
+                f"http://127.0.0.1:{port}{page['url']}", args.duration, args.connections
             )
+            rows.append({**page, **row, "ratio": row["rps"] / bare["rps"]})
+        ceiling = {
+            key: sum(b[key] or 0 for b in bares) / len(bares)
+            for key in ("rps", "p50", "p99")
+        }
+        ceiling["errors"] = sum(b["errors"] for b in bares)
+        ceiling["ratio"] = 1.0
         return ceiling, rows
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=15)
 
 
 def table(title, ceiling, rows, show_queries=True) -> str:
     lines = [title, ""]
-    header = f"{'page':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
+    header = f"{'page':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'× bare':>8}"
     if show_queries:
-        header += f"{'queries':>9}{'bytes':>9}"
+        header += f"{'queries':>9}{'bytes':>9}{'CPU ms':>8}{'× bare':>8}"
+        header += f"{'hit CPU':>9}{'× bare':>8}"
     lines.append(header)
     lines.append("-" * len(header))
 
     def fmt(name, row, queries="", size=""):
         line = (
-            f"{name:<26}{row['rps']:>9.0f}{row['p50'] or 0:>9.1f}"
-            f"{row['p99'] or 0:>9.1f}{row['rps'] / ceiling['rps']:>8.2f}"
+            f"{name:<28}{row['rps']:>9.0f}{row['p50'] or 0:>9.1f}"
+            f"{row['p99'] or 0:>9.1f}{row['ratio']:>8.2f}"
         )
         if show_queries:
             line += f"{queries!s:>9}{size!s:>9}"
+            if row.get("cpu_ms"):
+                cpu_ratio = ceiling["cpu_ms"] / row["cpu_ms"]
+                line += f"{row['cpu_ms']:>8.2f}{cpu_ratio:>8.2f}"
+            if row.get("hit_cpu_ms"):
+                hit_ratio = ceiling["cpu_ms"] / row["hit_cpu_ms"]
+                line += f"{row['hit_cpu_ms']:>9.2f}{hit_ratio:>8.2f}"
         if row.get("errors"):
             line += f"  ({row['errors']} non-2xx)"
         return line
 
-    lines.append(fmt("bare Django page", ceiling, 0, ""))
+    lines.append(fmt("bare Django page (mean)", ceiling, 0, ""))
     for row in rows:
         lines.append(fmt(row["name"], row, row["queries"], row["bytes"]))
     return "\n".join(lines)
@@ -306,6 +336,11 @@ def main():
         help="Redis for the cached run ('' for local memory)",
     )
     parser.add_argument("--no-cached", action="store_true")
+    parser.add_argument(
+        "--measure-only",
+        action="store_true",
+        help="queries, bytes and CPU time per page only (no gunicorn, no wrk)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -325,12 +360,18 @@ def main():
             f"gunicorn {args.workers} sync workers, wrk -c{args.connections} "
             f"{args.duration}s, bare page {bare} bytes"
         )
-        ceiling, rows = run_wrk_set(env, pages, bare, args, cached=False)
+        if args.measure_only:
+            ceiling = {"rps": 0, "p50": 0, "p99": 0, "ratio": 1.0, "errors": 0}
+            rows = [{**p, "rps": 0, "p50": 0, "p99": 0, "ratio": 0} for p in pages]
+        else:
+            ceiling, rows = run_wrk_set(env, pages, bare, args, cached=False)
+        ceiling["cpu_ms"] = ceiling["hit_cpu_ms"] = measured["bare_cpu_ms"]
         report.append(table(f"UNCACHED — {title}", ceiling, rows))
         print(report[-1], "\n", flush=True)
-        if not args.no_cached:
+        if not args.no_cached and not args.measure_only:
             backend = "Redis" if args.redis else "local memory"
-            ceiling, rows = run_wrk_set(env, pages, bare, args, cached=True)
+            uncached_pages = [{**p, "cpu_ms": None, "hit_cpu_ms": None} for p in pages]
+            ceiling, rows = run_wrk_set(env, uncached_pages, bare, args, cached=True)
             report.append(table(f"CACHED ({backend}) — {title}", ceiling, rows))
             print(report[-1], "\n", flush=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")

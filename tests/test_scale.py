@@ -1,0 +1,67 @@
+"""Public pages cost the same number of queries however big the archive is."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article, Attendance, Category, Official
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def archive():
+    now = timezone.now()
+    categories = [
+        Category.objects.create(name=name, order=order)
+        for order, name in enumerate(["Thông báo", "Hoạt động", "Văn hóa"])
+    ]
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"Bài {category.slug} {index:02d}",
+            slug=f"bai-{category.slug}-{index:02d}",
+            category=category,
+            status=Article.Status.PUBLISHED,
+            publish_at=now - datetime.timedelta(hours=index + 1, minutes=order),
+            featured=index == 5,
+        )
+        for order, category in enumerate(categories)
+        for index in range(30)
+    )
+    official = Official.objects.create(full_name="Lê Văn Dự Họp")
+    Attendance.objects.bulk_create(
+        Attendance(article=article, official=official, name=official.full_name)
+        for article in articles[:70]
+    )
+    return categories, official
+
+
+def test_home_shows_newest_of_each_category_in_few_queries(
+    client, archive, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
+    page = response.content.decode()
+    for slug in ("thong-bao", "hoat-dong", "van-hoa"):
+        assert f"Bài {slug} 00" in page
+        assert f"Bài {slug} 03" in page
+        assert f"Bài {slug} 04" not in page
+
+
+def test_official_page_lists_newest_meetings_only(
+    client, archive, django_assert_max_num_queries
+):
+    _categories, official = archive
+    with django_assert_max_num_queries(8):
+        response = client.get(official.get_absolute_url())
+    assert len(response.context["attendances"]) == 50
+    assert "50 hội nghị gần nhất" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/tin-tuc/", "/tin-tuc/?page=6", "/chuyen-muc/van-hoa/?page=2"]
+)
+def test_list_pages_query_budget(client, archive, django_assert_max_num_queries, url):
+    with django_assert_max_num_queries(8):
+        assert client.get(url).status_code == 200
