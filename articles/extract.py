@@ -840,7 +840,8 @@ class _AttendeeReader:
         end = sentence.end
         if stop := _VERB_STOP.search(doc.canon, run.end, end):
             end = stop.start()
-        end = min(end, doc.text.find(";", run.end, end) % (end + 1))
+        if (semicolon := doc.text.find(";", run.end, end)) != -1:
+            end = semicolon
         chunks = self.split_item(run.start, end)
         end = chunks[0].end if chunks else end
         if tail := TRAILING_VERB.search(doc.canon, run.end, end):
