@@ -51,7 +51,7 @@ MAX_TERMS = 12
 MAX_TERM_LENGTH = 40
 MIN_QUERY_LETTERS = 2
 # At most this many matches are ranked (the most recently added ones).
-MAX_RANKED = 1000
+MAX_RANKED = 300
 
 # Short form, long form (folded). Both directions are stored in the document.
 ABBREVIATIONS = [
