@@ -3,10 +3,8 @@
 Nothing is written until the editor confirms on the review screen.
 """
 
-from contextlib import contextmanager
-
+import reversion
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -18,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from . import services
 from .extract import Extraction, extract, fold, name_key, text_from_html
-from .models import Attendance, Category, Meeting, Official
+from .models import Attendance, AuditEntry, Category, Meeting, Official
 
 MAX_TEXT = 100_000
 DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -283,25 +281,6 @@ def _bound_values(form) -> dict:
     }
 
 
-@contextmanager
-def revision(user, comment: str):
-    """Record the fill in the article's history when the project keeps one
-    (django-reversion); yields a function adding an object to it."""
-    if not apps.is_installed("reversion"):
-        yield lambda obj: None
-        return
-    import reversion
-
-    def add(obj) -> None:
-        if reversion.is_registered(type(obj)):
-            reversion.add_to_revision(obj)
-
-    with reversion.create_revision():
-        reversion.set_user(user)
-        reversion.set_comment(comment)
-        yield add
-
-
 class MeetingFillMixin:
     """Adds the fill-from-text screen to ArticleAdmin."""
 
@@ -444,8 +423,11 @@ class MeetingFillMixin:
 
     def _save_fill(self, request, article, article_form, meeting_form, rows, text):
         meeting = meeting_form.cleaned_data
-        with revision(request.user, _("Điền từ nội dung")) as add_to_revision:
-            if article is None:
+        created = article is None
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Điền từ nội dung"))
+            if created:
                 title = article_form.cleaned_data["title"] or meeting["name"]
                 article, result = services.article_from_report(
                     title=title,
@@ -459,7 +441,14 @@ class MeetingFillMixin:
                 result = services.meeting_fill(
                     article=article, meeting=meeting, rows=rows
                 )
-            add_to_revision(article)
+            reversion.add_to_revision(article)
+            AuditEntry.record(
+                AuditEntry.Action.CREATE if created else AuditEntry.Action.EDIT,
+                user=request.user,
+                article=article,
+                detail=_("Điền từ nội dung: %(added)d dòng thành phần tham dự")
+                % {"added": result.added},
+            )
         message = _(
             "Đã lưu thông tin hội nghị và %(added)d dòng thành phần tham dự"
         ) % {"added": result.added}

@@ -8,6 +8,7 @@ from typing import Literal
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -181,8 +182,10 @@ def meeting_fill(
 def _meeting_fill(
     *, article: Article, meeting: dict, rows: list[FillRow]
 ) -> FillResult:
-    # Serialises two confirmations of the same article.
+    # Serialises two confirmations of the same article, and counts as an
+    # edit for the edit lock: a page opened before the fill cannot save over it.
     Article.objects.select_for_update().filter(pk=article.pk).first()
+    Article.objects.filter(pk=article.pk).update(version=F("version") + 1)
     result = FillResult()
     fields = {key: value for key, value in meeting.items() if key in _MEETING_FIELDS}
     record, result.meeting_created = Meeting.objects.get_or_create(

@@ -8,8 +8,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from reversion.models import Version
 
-from articles.models import Article, Attendance, Meeting, Official, Position
+from articles.models import (
+    Article,
+    Attendance,
+    AuditEntry,
+    Meeting,
+    Official,
+    Position,
+)
+from tests.adminform import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -474,18 +483,27 @@ def test_namesakes_are_offered_and_the_one_with_matching_titles_chosen(
     assert seed_article.attendances.get(name="Nguyễn Đức Hiền").official == chairman
 
 
-def test_fill_is_recorded_in_the_article_history(editor, seed_article):
-    from django.apps import apps
-
-    if not apps.is_installed("reversion"):
-        pytest.skip("the project keeps no revision history")
-    from reversion.models import Version
-
+def test_fill_is_recorded_in_history_and_audit_log(editor, seed_article):
     review = editor.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     editor.post(fill_url(seed_article), review_data(review))
     version = Version.objects.get_for_object(seed_article).first()
-    assert version is not None
     assert version.revision.comment == "Điền từ nội dung"
     assert version.revision.user.username == "bientap"
+    entry = AuditEntry.objects.get(article=seed_article)
+    assert entry.action == AuditEntry.Action.EDIT
+    assert entry.detail == "Điền từ nội dung: 12 dòng thành phần tham dự"
+
+
+def test_page_opened_before_the_fill_cannot_save_over_it(editor, seed_article):
+    change_url = reverse("admin:articles_article_change", args=[seed_article.pk])
+    stale = change_form_data(editor.get(change_url))
+    review = editor.post(
+        fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+    )
+    editor.post(fill_url(seed_article), review_data(review))
+    response = editor.post(change_url, {**stale, "_save": "Lưu lại"})
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    assert seed_article.attendances.count() == 12
