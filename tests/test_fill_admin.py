@@ -507,3 +507,15 @@ def test_page_opened_before_the_fill_cannot_save_over_it(editor, seed_article):
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
     assert seed_article.attendances.count() == 12
+
+
+def test_editor_role_fills_drafts_but_not_published_reports(
+    client, make_staff, seed_article, make_article
+):
+    client.force_login(make_staff("bientapvien", "Biên tập viên"))
+    read = {"step": "read", "text": SEED.read_text()}
+    assert client.post(fill_url(seed_article), read).status_code == 200
+    published = make_article("Bài đã đăng", status=Article.Status.PUBLISHED)
+    assert client.get(fill_url(published)).status_code == 403
+    assert client.post(fill_url(published), read).status_code == 403
+    assert not published.attendances.exists()
