@@ -285,3 +285,19 @@ def test_lost_generation_never_revives_old_pages(page_cache):
     pagecache.bump_generation()
     page_cache.delete(pagecache.GENERATION_KEY)
     assert pagecache.generation() > first + 1
+
+
+def test_changing_site_settings_refreshes_every_page(client, page_cache, make_article):
+    from articles.models import SiteSettings
+
+    make_article("Bài viết")
+    settings_row = SiteSettings.load()
+    settings_row.save()
+    client.get("/")
+    assert client.get("/")["X-Cache"] == "HIT"
+    settings_row = SiteSettings.objects.get(pk=settings_row.pk)
+    settings_row.address = "Số 1 đường Nguyễn Thị Định, phường Cát Lái"
+    settings_row.save()
+    response = client.get("/")
+    assert response["X-Cache"] == "MISS"
+    assert "Số 1 đường Nguyễn Thị Định" in response.content.decode()
