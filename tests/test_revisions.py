@@ -117,6 +117,7 @@ def test_restoring_brings_back_attendees_and_photo_order(client, two_revisions, 
     )
     page = client.get(url)
     assert page.status_code == 200
+    assert "trạng thái duyệt của bài giữ nguyên" in page.content.decode()
     # Looking at an old revision changes nothing.
     report.refresh_from_db()
     assert report.title == "Tiêu đề đã đổi"

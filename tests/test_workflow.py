@@ -373,6 +373,7 @@ def test_concurrent_edit_is_refused_and_nothing_is_lost(client, users, make_repo
     html = response.content.decode()
     assert "vừa được nguoiduyet lưu" in html
     assert "CHƯA được lưu" in html
+    assert "Vui lòng sửa các lỗi bên dưới." in html
     for typed in [
         "Tiêu đề biên tập viên vừa gõ",
         "Đoạn sapo biên tập viên vừa viết xong",
