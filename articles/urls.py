@@ -39,9 +39,7 @@ urlpatterns = [
     path("rss/", LatestArticlesFeed(), name="feed"),
     path("atom/", LatestArticlesAtomFeed(), name="feed-atom"),
     path("chuyen-muc/<slug:slug>/rss/", CategoryFeed(), name="category-feed"),
-    path(
-        "chuyen-muc/<slug:slug>/atom/", CategoryAtomFeed(), name="category-feed-atom"
-    ),
+    path("chuyen-muc/<slug:slug>/atom/", CategoryAtomFeed(), name="category-feed-atom"),
     path("luu-tru/", views.ArchiveIndexView.as_view(), name="archive-index"),
     path(
         "luu-tru/<int:year>/<int:month>/",
@@ -49,7 +47,5 @@ urlpatterns = [
         name="archive-month",
     ),
     path("gioi-thieu/", views.PageListView.as_view(), name="page-list"),
-    path(
-        "gioi-thieu/<slug:slug>/", views.PageDetailView.as_view(), name="page-detail"
-    ),
+    path("gioi-thieu/<slug:slug>/", views.PageDetailView.as_view(), name="page-detail"),
 ]
