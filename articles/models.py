@@ -8,12 +8,13 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from . import images, search, vietnamese
@@ -246,6 +247,15 @@ class Position(NormalizedTextModel):
         return self.is_held_on(timezone.localdate())
 
 
+def _as_aware(value) -> datetime.datetime:
+    """A datetime read by raw SQL: SQLite gives the stored text."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. The only place that filters on status."""
@@ -273,21 +283,31 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, expire_at__lte=timezone.now()
         )
 
-    def next_visibility_change(self) -> datetime.datetime | None:
-        """The nearest future moment at which a published article appears or
-        disappears with nothing being saved: a cache must not outlive it."""
-        now = timezone.now()
+    def next_visibility_change(self, at=None) -> datetime.datetime | None:
+        """The nearest moment after ``at`` (default now) at which a published
+        article appears or disappears with nothing being saved: a cache must
+        not outlive it.
+
+        One statement of two index lookups: the soonest future ``publish_at``
+        and the soonest future ``expire_at`` of published articles.
+        """
+        at = at or timezone.now()
         published = self.filter(status=Article.Status.PUBLISHED)
-        times = [
-            published.filter(publish_at__gt=now).aggregate(t=models.Min("publish_at"))[
-                "t"
-            ],
-            published.filter(expire_at__gt=now).aggregate(t=models.Min("expire_at"))[
-                "t"
-            ],
-        ]
-        times = [t for t in times if t is not None]
-        return min(times) if times else None
+        starts = published.filter(publish_at__gt=at).order_by("publish_at")
+        ends = published.filter(expire_at__gt=at).order_by("expire_at")
+        first_sql, first_params = starts.values_list("publish_at", flat=True)[
+            :1
+        ].query.sql_with_params()
+        second_sql, second_params = ends.values_list("expire_at", flat=True)[
+            :1
+        ].query.sql_with_params()
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT ({first_sql}), ({second_sql})",
+                (*first_params, *second_params),
+            )
+            moments = [_as_aware(value) for value in cursor.fetchone() if value]
+        return min(moments, default=None)
 
     def for_listing(self):
         return self.select_related("category", "cover", "meeting").newest_first()

@@ -19,7 +19,6 @@ message) always reaches the views, and a response that sets a cookie or says
 token) is never stored.
 """
 
-import datetime
 import hashlib
 import math
 import time
@@ -29,17 +28,17 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_response_headers,
 )
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+
+from .models import Article
 
 GENERATION_KEY = "pagecache:generation"
 NO_CHANGE = "none"
@@ -106,44 +105,6 @@ def bump_generation_now_and_on_commit() -> None:
         transaction.on_commit(after_commit)
 
 
-def next_visibility_change(at=None):
-    """The next moment an article becomes visible or stops being visible.
-
-    Two index lookups in one statement: the soonest future ``publish_at`` and
-    the soonest future ``expire_at`` of articles marked published.
-    """
-    from .models import Article
-
-    at = at or timezone.now()
-    published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    starts = (
-        published.filter(publish_at__gt=at)
-        .order_by("publish_at")
-        .values_list("publish_at", flat=True)[:1]
-    )
-    ends = (
-        published.filter(expire_at__gt=at)
-        .order_by("expire_at")
-        .values_list("expire_at", flat=True)[:1]
-    )
-    first_sql, first_params = starts.query.sql_with_params()
-    second_sql, second_params = ends.query.sql_with_params()
-    with connections[published.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT ({first_sql}), ({second_sql})", (*first_params, *second_params)
-        )
-        moments = [_as_datetime(value) for value in cursor.fetchone() if value]
-    return min(moments, default=None)
-
-
-def _as_datetime(value) -> datetime.datetime:
-    if isinstance(value, str):  # SQLite returns the stored text
-        value = parse_datetime(value)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
-
-
 def _seconds_left(until: float | None, limit: int) -> int:
     if until is None:
         return limit
@@ -159,7 +120,7 @@ def _next_change(gen: int) -> float | None:
     cache = _cache()
     value = cache.get(_next_change_key(gen))
     if value is None:
-        moment = next_visibility_change(timezone.now())
+        moment = Article.objects.next_visibility_change()
         value = moment.timestamp() if moment else NO_CHANGE
         timeout = _seconds_left(
             None if value == NO_CHANGE else value, max(max_seconds(), 3600)

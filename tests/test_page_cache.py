@@ -267,10 +267,10 @@ def test_next_visibility_change_is_one_query(make_article, django_assert_num_que
         publish_at=now + datetime.timedelta(hours=1),
     )
     with django_assert_num_queries(1):
-        moment = pagecache.next_visibility_change(now)
+        moment = Article.objects.next_visibility_change(now)
     assert moment == now + datetime.timedelta(hours=2)
     Article.objects.all().delete()
-    assert pagecache.next_visibility_change(now) is None
+    assert Article.objects.next_visibility_change(now) is None
 
 
 def test_page_cache_can_be_turned_off(client, settings, make_article):
