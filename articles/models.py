@@ -525,6 +525,13 @@ class Article(NormalizedTextModel):
         """Approve and publish; with a future publish time this schedules."""
         if self.status == self.Status.PUBLISHED:
             return
+        if self.pk and self.photos.missing_alt().exists():
+            raise ValidationError(
+                _(
+                    "Còn ảnh chưa có mô tả cho người khiếm thị: hãy mô tả ảnh hoặc "
+                    "đánh dấu là ảnh trang trí trước khi đăng."
+                )
+            )
         if self.publish_at and self.publish_at > timezone.now():
             action = AuditEntry.Action.SCHEDULE
         elif self.status == self.Status.REVIEW:

@@ -205,6 +205,24 @@ def test_bulk_publish_of_a_future_article_schedules_it(client, users, make_repor
     assert AuditEntry.objects.get(article=article).action == "schedule"
 
 
+def test_photos_without_description_block_publishing(client, users, make_report):
+    article = make_report("Tin có ảnh", status=Article.Status.REVIEW, photos=2)
+    article.photos.update(alt_text="")
+    client.force_login(users["approver"])
+    changelist = reverse("admin:articles_article_changelist")
+    selected = {"action": "make_published", "_selected_action": [article.pk]}
+    response = client.post(changelist, selected, follow=True)
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    assert "Không đổi được trạng thái của: Tin có ảnh" in response.content.decode()
+
+    article.photos.filter(pk=article.photos.first().pk).update(decorative=True)
+    article.photos.exclude(decorative=True).update(alt_text="Quang cảnh hội nghị")
+    client.post(changelist, selected)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+
 def test_send_back_comment_reaches_the_editor(client, users, make_report):
     article = make_report("Tin chờ duyệt", status=Article.Status.REVIEW)
     data = form_as_shown(client, users["approver"], article)
