@@ -1290,7 +1290,15 @@ reversion.register(Attachment)
 reversion.register(
     Article,
     follow=["meeting", "attendances", "photos", "attachments"],
-    exclude=["version"],  # counted by the database at save time
+    # The lock version is counted at save time; the search columns are
+    # derived and rebuilt after a revert.
+    exclude=[
+        "version",
+        "search_title",
+        "search_summary",
+        "search_body",
+        "search_exact",
+    ],
 )
 
 
