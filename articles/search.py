@@ -195,7 +195,10 @@ def _index_chunk(chunk: list[int]) -> int:
     attendees: dict[int, list] = {article.pk: [] for article in articles}
     rows = Attendance.objects.filter(article__in=chunk).select_related("official")
     for attendance in rows:
-        attendees[attendance.article_id].append(attendance)
+        # During a revision revert attendees may be written before their
+        # article row is back; the article's own save reindexes them.
+        if attendance.article_id in attendees:
+            attendees[attendance.article_id].append(attendance)
     for article in articles:
         for name, value in search_fields(article, attendees[article.pk]).items():
             setattr(article, name, value)
