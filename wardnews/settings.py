@@ -174,7 +174,7 @@ SECURE_REFERRER_POLICY = os.environ.get(
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# HTTPS. Strict by default in production; docs/deployment.md explains each knob.
+# HTTPS. Strict by default in production; docs/security.md explains each knob.
 # Behind a proxy that terminates TLS, set DJANGO_SECURE_PROXY_SSL_HEADER=1 only
 # if the proxy always sets X-Forwarded-Proto itself (else clients could fake it).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
