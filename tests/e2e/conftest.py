@@ -106,3 +106,17 @@ def demo_site(live_server, transactional_db):
 
     call_command("load_demo", stdout=open(os.devnull, "w"))
     return live_server
+
+
+def wait_until(page, predicate: str, *, timeout_ms: int = 15_000) -> None:
+    """Poll a JavaScript arrow function until it returns a truthy value.
+
+    Playwright's ``wait_for_function`` builds its predicate with eval inside
+    the page, which our Content-Security-Policy refuses; ``evaluate`` is not
+    subject to it.
+    """
+    for _ in range(max(1, timeout_ms // 100)):
+        if page.evaluate(predicate):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail(f"Timed out waiting for {predicate}")

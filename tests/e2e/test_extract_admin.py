@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from articles.models import Article, Attendance, Category, Meeting, Official, Position
+from tests.e2e.conftest import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,7 +86,13 @@ def test_add_page_reads_the_body_just_pasted(
     page.fill("#id_title", "Hội nghị giữa năm 2024")
     page.select_option("#id_category", label="Hoạt động Đảng ủy - Ủy ban")
     # Whatever editor the body uses, it writes back into the textarea on submit.
-    page.wait_for_function("window.CKEDITOR === undefined || !!CKEDITOR.instances")
+    # CKEditor starts (and setData completes) asynchronously: wait for both,
+    # or the editor later writes its empty content back over the body.
+    wait_until(
+        page,
+        "() => !window.CKEDITOR || (CKEDITOR.instances.id_body"
+        " && CKEDITOR.instances.id_body.status === 'ready')",
+    )
     page.evaluate(
         """html => {
             const editor = window.CKEDITOR && CKEDITOR.instances.id_body;
@@ -93,6 +100,11 @@ def test_add_page_reads_the_body_just_pasted(
             else { document.querySelector('#id_body').value = html; }
         }""",
         body,
+    )
+    wait_until(
+        page,
+        "() => (window.CKEDITOR ? CKEDITOR.instances.id_body.getData()"
+        " : document.querySelector('#id_body').value).includes('05/7/2024')",
     )
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot("admin-fill-add-page")

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, wait_until
 from wardnews.urls import urlpatterns as site_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,9 +117,10 @@ def test_upload_ten_reorder_save_and_browse_with_the_keyboard(
     caption = dialog.locator(".lightbox-caption")
     expect(position).to_have_text("1 / 10")
     expect(caption).to_have_text("Chú thích ảnh 10")
-    page.wait_for_function(
-        "document.querySelector('.lightbox-image').complete"
-        " && document.querySelector('.lightbox-image').naturalWidth > 0"
+    wait_until(
+        page,
+        "() => document.querySelector('.lightbox-image').complete"
+        " && document.querySelector('.lightbox-image').naturalWidth > 0",
     )
     page.screenshot(path=str(SCREENSHOTS / "gallery-lightbox-390.png"))
 
