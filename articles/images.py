@@ -178,7 +178,10 @@ def _encode(image: Image.Image, image_format: str, icc: bytes | None) -> bytes:
     if image_format == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, **options)
+        # Baseline with optimised Huffman tables: a few % larger than
+        # progressive, encoded in less than half the time. Pages show the
+        # WebP renditions; the original is the no-JavaScript fallback.
+        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, **options)
     elif image_format == "PNG":
         image.save(buffer, "PNG", **options)
     else:
@@ -203,7 +206,11 @@ def make_renditions(
     source = image
     for width in targets:
         height = max(1, round(image.height * width / image.width))
-        if (width, height) != source.size:
+        if (width, height) == (-(-source.width // 2), -(-source.height // 2)):
+            # A half (1600 -> 800 -> 400; reduce() rounds up): a 2x2 box
+            # average is as good as Lanczos here and ten times faster.
+            source = source.reduce(2)
+        elif (width, height) != source.size:
             # Each smaller copy is made from the previous one: as sharp, faster.
             source = source.resize(
                 (width, height), Image.Resampling.LANCZOS, reducing_gap=2.0
@@ -226,10 +233,11 @@ def process(data: bytes, widths: tuple[int, ...] | None = None) -> ProcessedImag
     if max(image.size) > ORIGINAL_LONG_SIDE:
         # Shrink before turning: the long side is the same either way, and
         # turning the smaller image is cheaper. EXIF stays in image.info.
-        # Bicubic: for this mild reduction as sharp as Lanczos, and faster.
+        # Bilinear: for this mild reduction (a phone's 4000 px to 2560) no
+        # visible difference from Lanczos, at less than half the time.
         image.thumbnail(
             (ORIGINAL_LONG_SIDE, ORIGINAL_LONG_SIDE),
-            Image.Resampling.BICUBIC,
+            Image.Resampling.BILINEAR,
             reducing_gap=2.0,
         )
     try:
