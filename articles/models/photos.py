@@ -1,0 +1,229 @@
+"""Gallery photos and attached files of an article."""
+
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import images, vietnamese
+from .base import ArticleChildModel
+from .content import Article
+
+
+def photo_upload_to(instance: "Photo", filename: str) -> str:
+    return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+def delete_stored_files(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+class PhotoQuerySet(models.QuerySet):
+    def missing_alt(self):
+        """Photos that need a description before their article is published."""
+        return self.filter(alt_text="", decorative=False)
+
+
+class Photo(ArticleChildModel):
+    """One photo of an article's gallery.
+
+    A file assigned to ``image`` (an admin upload, ``Photo(image=...)``) goes
+    through ``articles.images.process`` on save: the stored original is
+    upright and stripped, and ``renditions`` lists the WebP copies as
+    ``{"name", "width", "height"}`` so pages render without touching storage.
+    """
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField(
+        _("ảnh"),
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    caption = models.CharField(_("chú thích"), max_length=500, blank=True)
+    alt_text = models.CharField(
+        _("mô tả ảnh cho người khiếm thị"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Tả ngắn gọn những gì trong ảnh, ví dụ: Đồng chí Bí thư phát biểu."
+        ),
+    )
+    decorative = models.BooleanField(
+        _("ảnh trang trí"),
+        default=False,
+        help_text=_(
+            "Chọn nếu ảnh không mang thông tin gì (chỉ để trang trí): "
+            "khi đó không cần mô tả ảnh."
+        ),
+    )
+    credit = models.CharField(_("nguồn ảnh"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0, blank=True)
+    renditions = models.JSONField(default=list, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("ảnh")
+        verbose_name_plural = _("ảnh")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+    def save(self, *args, **kwargs):
+        replaced, written = [], []
+        if self.image and not self.image._committed:
+            if self.pk:
+                old = type(self).objects.filter(pk=self.pk).first()
+                replaced = old.file_names() if old else []
+            upload = self.image.file
+            upload.seek(0)
+            self.store(images.process(upload.read()), filename=self.image.name)
+            written = self.file_names()
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            delete_stored_files(self.image.storage, written)
+            raise
+        if replaced:
+            storage = self.image.storage
+            transaction.on_commit(lambda: delete_stored_files(storage, replaced))
+
+    @property
+    def alt(self) -> str:
+        if self.decorative:
+            return ""
+        return self.alt_text or self.caption
+
+    def store(self, processed: images.ProcessedImage, *, filename: str) -> None:
+        """Write a processed original and its renditions to storage and
+        describe them on this row (the row itself is not saved)."""
+        stem = vietnamese.slugify_vi(PurePath(filename).stem, max_length=60) or "anh"
+        self.image.save(
+            f"{stem}.{processed.extension}",
+            ContentFile(processed.content),
+            save=False,
+        )
+        self.width, self.height = processed.width, processed.height
+        self.sha256 = processed.sha256
+        self.renditions = self._write_renditions(processed.renditions)
+
+    def _write_renditions(self, renditions: list[images.Rendition]) -> list[dict]:
+        storage = self.image.storage
+        base = str(PurePath(self.image.name).with_suffix(""))
+        return [
+            {
+                "name": storage.save(
+                    f"{base}-{rendition.width}w.webp", ContentFile(rendition.content)
+                ),
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+            for rendition in renditions
+        ]
+
+    def rebuild_renditions(self) -> None:
+        """Make the renditions again at the configured widths.
+
+        A photo stored before the pipeline existed (no content hash) has its
+        original cleaned too: turned upright, stripped and capped.
+        """
+        old = self.file_names() if not self.sha256 else self.rendition_names()
+        with self.image.open("rb") as original:
+            data = original.read()
+        if self.sha256:
+            self.renditions = self._write_renditions(
+                images.renditions_from_original(data)
+            )
+        else:
+            self.store(images.process(data), filename=self.image.name)
+        self.save(update_fields=["image", "width", "height", "sha256", "renditions"])
+        stale = [name for name in old if name not in self.file_names()]
+        storage = self.image.storage
+        transaction.on_commit(lambda: delete_stored_files(storage, stale))
+
+    def rendition_names(self) -> list[str]:
+        return [rendition["name"] for rendition in self.renditions]
+
+    def file_names(self) -> list[str]:
+        return [name for name in [self.image.name, *self.rendition_names()] if name]
+
+    def _picture(self, rendition: dict | None) -> dict:
+        if rendition is None:
+            return {"url": self.image.url, "width": self.width, "height": self.height}
+        return {
+            "url": self.image.storage.url(rendition["name"]),
+            "width": rendition["width"],
+            "height": rendition["height"],
+        }
+
+    @property
+    def thumb(self) -> dict:
+        """The smallest rendition at least 400 px wide: ``url``, ``width``,
+        ``height``. Falls back to the original for rows without renditions."""
+        wide = [r for r in self.renditions if r["width"] >= 400]
+        return self._picture(wide[0] if wide else (self.renditions or [None])[-1])
+
+    @property
+    def large(self) -> dict:
+        """The largest rendition (for the lightbox), or the original."""
+        return self._picture(self.renditions[-1] if self.renditions else None)
+
+    @property
+    def srcset(self) -> str:
+        storage = self.image.storage
+        return ", ".join(
+            f"{storage.url(r['name'])} {r['width']}w" for r in self.renditions
+        )
+
+
+@receiver(post_delete, sender=Photo)
+def delete_photo_files(sender, instance: Photo, **kwargs) -> None:
+    """Files go once the deletion is committed (a rollback keeps them)."""
+    names = instance.file_names()
+    storage = instance.image.storage
+    transaction.on_commit(lambda: delete_stored_files(storage, names))
+
+
+class Attachment(ArticleChildModel):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("bài viết"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("tệp"), upload_to="attachments/%Y/%m/")
+    title = models.CharField(
+        _("tên tệp hiển thị"),
+        max_length=300,
+        help_text=_("Ví dụ: Thông báo số 15/TB-UBND (PDF)."),
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self):
+        return self.title
+
+
+# Every admin save stores a revision of the article with its meeting,
+# attendees, photos and attachments. Restoring one keeps the article's
+# current WORKFLOW_FIELDS (see ArticleWorkflowMixin.revision_view).
