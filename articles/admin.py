@@ -244,7 +244,7 @@ class ArticleAdmin(MeetingFillMixin, ArticleWorkflowMixin, VersionAdmin):
         query = search.parse_query(search_term)
         if not query.terms:
             return queryset, False
-        matches = search.filter_articles(queryset, query, prefix_all=True, ranked=False)
+        matches = search.filter_articles(queryset, query, prefix_all=True)
         return matches, False
 
     def changeform_view(self, *args, **kwargs):

@@ -5,12 +5,11 @@ Every article carries folded copies of its text (``search_title``,
 between ASCII words, abbreviations stored with their long forms and the other
 way round) and a diacritic-preserving copy (``search_exact``) written in
 Telex, so old and new tone placement (khoá/khóa, uỷ/ủy) agree. The database
-indexes those columns with its own full-text engine; the migration
-``0005_article_search`` creates, on PostgreSQL, two generated ``tsvector``
-columns and a GIN index (PostgreSQL keeps them current by itself) and, on
-SQLite, an FTS5 table that ``index_articles`` rewrites along with the text
-columns whenever an article, its meeting, its attendees or an attending
-official changes.
+indexes those columns with its own full-text engine: on PostgreSQL, a side
+table of ``tsvector`` rows with a GIN index, kept current by triggers
+(migration ``0008_search_side_table``); on SQLite, an FTS5 table that
+``index_articles`` rewrites along with the text columns whenever an
+article, its meeting, its attendees or an attending official changes.
 
 Queries are folded the same way and turned into a query for that engine from
 ``[a-z0-9]`` words only, so quotes, operators and metacharacters typed by a
@@ -28,11 +27,11 @@ import html
 import re
 import threading
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, transaction
 from django.db.models import F, FloatField, Prefetch, QuerySet
@@ -70,6 +69,8 @@ TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT = 1.0, 0.4, 0.2
 EXACT_WEIGHT = 0.5
 # SQLite's FTS5 table (rowid = article id), written by ``index_articles``.
 FTS_TABLE = "articles_article_fts"
+# PostgreSQL's vectors (one row per article), kept current by triggers.
+SEARCH_TABLE = "articles_article_search"
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"\w+")
@@ -173,8 +174,8 @@ def index_articles(article_ids: Iterable[int], *, batch_size: int = 500) -> int:
     """Recompute the search columns of these articles. Returns how many.
 
     Per batch, one transaction: articles with their meetings, attendees with
-    their officials, one update (PostgreSQL's generated vectors and GIN index
-    follow by themselves) and, on SQLite, the FTS5 rows.
+    their officials, one update (PostgreSQL's triggers rewrite the vectors)
+    and, on SQLite, the FTS5 rows.
     """
     ids = sorted(set(article_ids))
     count = 0
@@ -383,21 +384,10 @@ def parse_query(raw: str | None) -> Query:
     )
 
 
-def _column(name: str, output_field=None) -> RawSQL:
-    """A column of the article table that the model does not declare."""
-    return RawSQL(f'"articles_article"."{name}"', [], output_field=output_field)
-
-
 def filter_articles(
-    queryset: QuerySet,
-    query: Query,
-    *,
-    prefix_all: bool = False,
-    ranked: bool = True,
-    min_id: int | None = None,
+    queryset: QuerySet, query: Query, *, prefix_all: bool = False
 ) -> QuerySet:
-    """Articles of ``queryset`` matching every term, with a ``search_rank``
-    (higher is better) unless ``ranked`` is false.
+    """Articles of ``queryset`` matching every term.
 
     Abbreviations match their long forms; the last term also matches as the
     start of a word (every term does with ``prefix_all``, for the admin).
@@ -405,58 +395,90 @@ def filter_articles(
     if not query.terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        return _filter_postgresql(queryset, query, prefix_all, ranked)
-    return _filter_sqlite(queryset, query, prefix_all, ranked, min_id)
+        matched = RawSQL(
+            f"SELECT article_id FROM {SEARCH_TABLE} "
+            "WHERE vector @@ to_tsquery('simple', %s)",
+            (query.tsquery(prefix_all=prefix_all),),
+        )
+    else:
+        matched = RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            (query.fts_match(prefix_all=prefix_all),),
+        )
+    return queryset.filter(pk__in=matched)
 
 
-def _filter_postgresql(queryset, query, prefix_all, ranked):
-    vector = _column("search_vector", SearchVectorField())
-    folded = SearchQuery(
-        query.tsquery(prefix_all=prefix_all), config="simple", search_type="raw"
-    )
-    queryset = queryset.alias(search_match=vector).filter(search_match=folded)
-    if not ranked:
-        return queryset
-    # The same rank as on SQLite (see _filter_sqlite): every word in the
-    # title (weight A), every word in the sapo (B), share of exact words.
+def rank_matches(queryset: QuerySet, query: Query) -> list[int]:
+    """Ids of the matching articles of ``queryset``, best first, newer first
+    on equal rank.
+
+    Ranking reads every candidate row, so a query that matches a large
+    part of the archive ("phuong") ranks only the ``MAX_RANKED`` most
+    recently added matches.
+    """
+    if not query.terms:
+        return []
+    if connection.vendor == "postgresql":
+        return _rank_postgresql(queryset, query)
+    return _rank_sqlite(queryset, query)
+
+
+def _rank_postgresql(queryset, query):
+    # One statement: the newest MAX_RANKED matches (the planner walks the
+    # side table's primary key backwards, or reads the GIN index when the
+    # words are rare), then their rank from the same side table.
+    newest = filter_articles(queryset, query).order_by("-pk").values("pk")
     test = "(%s * ({column} @@ to_tsquery('simple', %s))::int)"
-    parts = [
-        test.format(column='"articles_article"."search_vector"'),
-        test.format(column='"articles_article"."search_vector"'),
-    ]
+    vector, exact = f"{SEARCH_TABLE}.vector", f"{SEARCH_TABLE}.exact_vector"
+    parts = [test.format(column=vector), test.format(column=vector)]
     params = [
         TITLE_WEIGHT,
-        query.tsquery(prefix_all=prefix_all, weight="A"),
+        query.tsquery(weight="A"),
         SUMMARY_WEIGHT,
-        query.tsquery(prefix_all=prefix_all, weight="B"),
+        query.tsquery(weight="B"),
     ]
     share = EXACT_WEIGHT / len(query.exact_terms) if query.exact_terms else 0
     for term in query.exact_terms:
-        parts.append(test.format(column='"articles_article"."search_exact_vector"'))
+        parts.append(test.format(column=exact))
         params += [share, term]
     rank = RawSQL(f"{BODY_WEIGHT} + " + " + ".join(parts), params, FloatField())
-    return queryset.annotate(search_rank=rank)
-
-
-def _filter_sqlite(queryset, query, prefix_all, ranked, min_id=None):
-    match = query.fts_match(prefix_all=prefix_all)
-    if not ranked:
-        matched = RawSQL(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (match,)
+    ranked = (
+        queryset.model.objects.filter(pk__in=newest[:MAX_RANKED])
+        .extra(
+            tables=[SEARCH_TABLE],
+            where=[f'{SEARCH_TABLE}.article_id = "articles_article"."id"'],
         )
-        return queryset.filter(pk__in=matched)
+        .annotate(search_rank=rank)
+        .order_by(F("search_rank").desc(), "-publish_at", "-id")
+    )
+    return list(ranked.values_list("pk", flat=True))
+
+
+def _rank_sqlite(queryset, query):
+    # Walk the FTS5 matches newest first, joined to the visible rows, and
+    # stop at the MAX_RANKED-th: no need to collect every match.
+    match = query.fts_match()
+    matches = queryset.extra(
+        tables=[FTS_TABLE],
+        where=[f'{FTS_TABLE}.rowid = "articles_article"."id"', f"{FTS_TABLE} MATCH %s"],
+        params=[match],
+        order_by=[f"-{FTS_TABLE}.rowid"],
+    )
+    floor = matches.values_list("pk", flat=True)[MAX_RANKED - 1 : MAX_RANKED]
+    floor = next(iter(floor), None)
+    since, since_params = "", []
+    where = [f'{FTS_TABLE}.rowid = "articles_article"."id"', f"{FTS_TABLE} MATCH %s"]
+    params = [match]
+    if floor is not None:
+        queryset = queryset.filter(pk__gte=floor)
+        where.append(f"{FTS_TABLE}.rowid >= %s")
+        params.append(floor)
+        since, since_params = " AND rowid >= %s", [floor]
     # FTS5's bm25() counts every query word over the whole index on each
     # query, which costs ~10 ms per common word at 100,000 articles. The rank
     # is built instead from a few membership tests, each an FTS5 lookup
     # limited to the candidate rows: all words in the title, all in the sapo,
     # and the share of words found with their diacritics.
-    where = [f'{FTS_TABLE}.rowid = "articles_article"."id"', f"{FTS_TABLE} MATCH %s"]
-    params = [match]
-    since, since_params = "", []
-    if min_id is not None:
-        where.append(f"{FTS_TABLE}.rowid >= %s")
-        params.append(min_id)
-        since, since_params = " AND rowid >= %s", [min_id]
     member = (
         f"({FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH %s{since}))"
@@ -464,10 +486,10 @@ def _filter_sqlite(queryset, query, prefix_all, ranked, min_id=None):
     parts = [f"%s * {member}", f"%s * {member}"]
     select_params = [
         TITLE_WEIGHT,
-        query.fts_match(prefix_all=prefix_all, columns="search_title"),
+        query.fts_match(columns="search_title"),
         *since_params,
         SUMMARY_WEIGHT,
-        query.fts_match(prefix_all=prefix_all, columns="search_summary"),
+        query.fts_match(columns="search_summary"),
         *since_params,
     ]
     share = EXACT_WEIGHT / len(query.exact_terms) if query.exact_terms else 0
@@ -475,56 +497,31 @@ def _filter_sqlite(queryset, query, prefix_all, ranked, min_id=None):
         parts.append(f"%s * {member}")
         select_params += [share, f'({match}) AND search_exact : "{term}"']
         select_params += since_params
-    return queryset.extra(
+    ranked = queryset.extra(
         tables=[FTS_TABLE],
         where=where,
         params=params,
         select={"search_rank": f"{BODY_WEIGHT} + " + " + ".join(parts)},
         select_params=select_params,
-    )
+    ).order_by("-search_rank", "-publish_at", "-id")
+    return list(ranked.values_list("pk", flat=True))
 
 
-def rank_matches(queryset: QuerySet, query: Query) -> QuerySet:
-    """Ranked matches: best first, newer first on equal rank.
+def results_page(ids: list[int]) -> list:
+    """The articles of ``ids``, in that order, with what a results page
+    shows of each (not the search copies)."""
+    from .models import Article, Attendance
 
-    Ranking reads every candidate row, so a query that matches a large
-    part of the archive ("phuong") ranks only the ``MAX_RANKED`` most
-    recently added matches: one extra query finds the id where they start.
-    """
-    if connection.vendor == "sqlite":
-        # Walk the FTS5 matches newest first, joined to the visible rows, and
-        # stop at the MAX_RANKED-th: no need to collect every match.
-        matches = queryset.extra(
-            tables=[FTS_TABLE],
-            where=[
-                f'{FTS_TABLE}.rowid = "articles_article"."id"',
-                f"{FTS_TABLE} MATCH %s",
-            ],
-            params=[query.fts_match()],
-            order_by=[f"-{FTS_TABLE}.rowid"],
-        )
-    else:
-        matches = filter_articles(queryset, query, ranked=False).order_by("-pk")
-    floor = matches.values_list("pk", flat=True)[MAX_RANKED - 1 : MAX_RANKED]
-    floor = next(iter(floor), None)
-    if floor is not None:
-        queryset = queryset.filter(pk__gte=floor)
-    return filter_articles(queryset, query, min_id=floor).order_by(
-        F("search_rank").desc(), "-publish_at", "-id"
-    )
-
-
-def for_results_page(queryset: QuerySet) -> QuerySet:
-    """What a results page shows of each match, without the search copies."""
-    from .models import Attendance
-
-    return (
-        queryset.select_related("category", "cover", "meeting")
+    articles = (
+        Article.objects.filter(pk__in=ids)
+        .select_related("category", "cover", "meeting")
         .defer(*SEARCH_FIELDS)
         .prefetch_related(
             Prefetch("attendances", queryset=Attendance.objects.in_protocol_order())
         )
     )
+    by_id = {article.pk: article for article in articles}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def with_highlights(articles: Iterable, query: Query) -> list:
@@ -553,6 +550,7 @@ def with_highlights(articles: Iterable, query: Query) -> list:
 # Highlighting
 
 
+@functools.lru_cache(maxsize=65536)
 @functools.lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     return strip_tones(word).lower()
@@ -619,14 +617,22 @@ def snippet(texts: Iterable[str], query: Query, *, words: int = 40) -> SafeStrin
     first text when nothing matches."""
     texts = [" ".join(text.split()) for text in texts if text and text.strip()]
     best = None  # (distinct words matched, text, words, marks, first word)
+    wanted = len(query.terms)
     for text in texts:
         found = list(_WORD.finditer(text))
         marks = _marks(found, query)
-        for first, _after, _key in marks:
+        firsts = [first for first, _after, _key in marks]
+        afters = [after for _first, after, _key in marks]
+        for first in firsts:
             lo = max(0, first - words // 4)
-            keys = {key for f, a, key in marks if f >= lo and a <= lo + words}
+            window = marks[bisect_left(firsts, lo) : bisect_right(afters, lo + words)]
+            keys = {key for _first, _after, key in window}
             if best is None or len(keys) > best[0]:
                 best = (len(keys), text, found, marks, lo)
+                if len(keys) == wanted:
+                    break
+        if best is not None and best[0] == wanted:
+            break
     if best is None:
         if not texts:
             return mark_safe("")

@@ -306,12 +306,13 @@ class SearchView(ListView):
             articles = articles.filter(category=self.category)
         if self.year:
             articles = articles.filter(publish_at__year=self.year)
-        return search.for_results_page(articles.search(self.query))
+        return articles.search(self.query)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get("page"))
-        page.object_list = search.with_highlights(page.object_list, self.query)
+        found = search.results_page(list(page.object_list))
+        page.object_list = search.with_highlights(found, self.query)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

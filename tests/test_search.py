@@ -11,6 +11,7 @@ import unicodedata
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -389,6 +390,41 @@ def test_rebuild_search_indexes_bulk_changes(client, seed):
     out = call_command("rebuild_search", stdout=None)
     assert out is None
     assert hits(client, "tong ket thi dua") == ["Tổng kết phong trào thi đua"]
+
+
+def index_ids() -> set[int]:
+    """Article ids in the database's own full-text index."""
+    if connection.vendor == "postgresql":
+        sql = f"SELECT article_id FROM {search.SEARCH_TABLE}"
+    else:
+        sql = f"SELECT rowid FROM {search.FTS_TABLE}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_the_full_text_index_follows_saves_and_deletes(make_article):
+    first = make_article("Tiêm chủng mở rộng")
+    second = make_article("Phòng cháy chữa cháy")
+    assert index_ids() == {first.pk, second.pk}
+    Article.objects.filter(pk=first.pk).delete()
+    assert index_ids() == {second.pk}
+    second.title = "Phòng chống thiên tai"
+    second.save()
+    found = search.filter_articles(
+        Article.objects.all(), search.parse_query("thien tai")
+    )
+    assert list(found) == [second]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's triggers only"
+)
+def test_postgresql_vectors_follow_a_bulk_update(make_article):
+    article = make_article("Tiêm chủng mở rộng")
+    Article.objects.filter(pk=article.pk).update(search_title="ve sinh moi truong")
+    query = search.parse_query("ve sinh moi truong")
+    assert list(search.filter_articles(Article.objects.all(), query)) == [article]
 
 
 # ---------------------------------------------------------------------------

@@ -120,7 +120,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("category", "cover", "meeting").newest_first()
 
     def search(self, query: "search.Query"):
-        """Rows matching a parsed query, best first (see articles.search)."""
+        """Ids of the rows matching a parsed query, best first (see
+        ``articles.search.rank_matches``)."""
         return search.rank_matches(self, query)
 
 
