@@ -1,8 +1,11 @@
 import datetime
+import io
 import re
 import time
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import include, path, reverse
@@ -327,3 +330,93 @@ def test_redis_backend_reuses_one_client_and_shares_the_generation(settings):
         assert first._cache.get_client(write=True) is client
     finally:
         first.delete(pagecache.GENERATION_KEY)
+
+
+def wsgi_get(path, **extra):
+    """``path`` through the project's WSGI application, as gunicorn calls it."""
+    from wardnews.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        **extra,
+    }
+    started = []
+
+    def start_response(status, headers):
+        started.append((status, dict(headers)))
+
+    # As Django's test client does: the test's transaction keeps its
+    # connection across the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    status, headers = started[0]
+    return int(status.split()[0]), headers, body
+
+
+def test_wsgi_hits_skip_django_request_handling(
+    page_cache, make_article, django_assert_num_queries
+):
+    make_article("Lịch tiêm chủng tháng 12")
+    status, headers, first = wsgi_get("/tin-tuc/")
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    handled = []
+    request_started.connect(handled.append, dispatch_uid="test-wsgi-hit")
+    try:
+        with django_assert_num_queries(0):
+            status, headers, second = wsgi_get("/tin-tuc/")
+    finally:
+        request_started.disconnect(dispatch_uid="test-wsgi-hit")
+    assert (status, headers["X-Cache"]) == (200, "HIT")
+    assert second == first and "Lịch tiêm chủng tháng 12" in second.decode()
+    assert handled == []
+    # Stored with the headers the other middleware gave the page.
+    assert "Content-Security-Policy" in headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "s-maxage" in headers["Cache-Control"]
+
+
+def test_wsgi_fast_path_leaves_everything_else_to_django(
+    page_cache, make_article, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    make_article("Lịch tiêm chủng tháng 12")
+    wsgi_get("/tin-tuc/")
+    with_session = wsgi_get("/tin-tuc/", HTTP_COOKIE="sessionid=abc")
+    assert "X-Cache" not in with_session[1]
+    other_query = wsgi_get("/tin-tuc/", QUERY_STRING="page=1")
+    assert other_query[1]["X-Cache"] == "MISS"
+    assert wsgi_get("/tin-tuc/", HTTP_HOST="ke-gian.example")[0] == 400
+
+
+def test_a_process_copy_is_not_served_after_a_change(client, page_cache, make_article):
+    article = make_article("Lịch tiêm chủng tháng 12")
+    client.get("/tin-tuc/")
+    assert client.get("/tin-tuc/")["X-Cache"] == "HIT"  # now copied in-process
+    article.title = "Lịch tiêm chủng tháng 1"
+    article.save()
+    response = client.get("/tin-tuc/")
+    assert response["X-Cache"] == "MISS"
+    assert "Lịch tiêm chủng tháng 1<" in response.content.decode()
+
+
+def test_a_process_copy_is_not_served_past_its_time(
+    client, page_cache, make_article, clock
+):
+    make_article("Lịch tiêm chủng tháng 12")
+    client.get("/tin-tuc/")
+    assert client.get("/tin-tuc/")["X-Cache"] == "HIT"
+    clock.forward(601)
+    assert client.get("/tin-tuc/")["X-Cache"] == "MISS"

@@ -3,4 +3,9 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wardnews.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from articles.pagecache import WSGIPageCache  # noqa: E402  (needs settings)
+
+# Page-cache hits are answered before Django's request handling starts.
+application = WSGIPageCache(django_application)
