@@ -1,6 +1,13 @@
 from django.core.exceptions import DisallowedHost
+from django.utils.functional import SimpleLazyObject
 
+from . import pagecache
 from .models import Category, SiteSettings
+
+
+def categories() -> list[Category]:
+    """Every category in menu order, read once per content generation."""
+    return pagecache.remember("categories", lambda: list(Category.objects.all()))
 
 
 def canonical_url(request) -> str:
@@ -18,8 +25,8 @@ def canonical_url(request) -> str:
 def site(request):
     """Site identity, contact lines and the category menu, for every page.
 
-    The settings row comes from the cache; the menu is one lazy query, run
-    only by templates that show it.
+    The settings row comes from the cache; the menu is read, from the cache
+    too, only by templates that show it.
     """
     site_settings = SiteSettings.load()
     canonical = canonical_url(request)
@@ -28,7 +35,7 @@ def site(request):
         "site": site_settings,
         "site_name": site_settings.name,
         "site_tagline": site_settings.full_name,
-        "nav_categories": Category.objects.all(),
+        "nav_categories": SimpleLazyObject(categories),
         "canonical_url": canonical,
         "site_root": "/".join(root[:3]) if canonical else "",
     }

@@ -12,7 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import search
+from . import pagecache, search
+from .context_processors import categories
 from .forms import MeetingFilterForm
 from .models import (
     Article,
@@ -294,7 +295,7 @@ class SearchView(ListView):
     def get_queryset(self):
         params = self.request.GET
         self.query = search.parse_query(params.get("q"))
-        self.categories = list(Category.objects.all())
+        self.categories = categories()
         chosen = params.get("chuyen_muc")
         self.category = next((c for c in self.categories if c.slug == chosen), None)
         year = params.get("nam", "")
@@ -316,12 +317,16 @@ class SearchView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        # From this year back to the oldest article's: one indexed lookup.
-        oldest = (
-            Article.objects.published()
-            .order_by("publish_at")
-            .values_list("publish_at", flat=True)
-            .first()
+        # From this year back to the oldest article's: one indexed lookup
+        # per content generation.
+        oldest = pagecache.remember(
+            "oldest-published",
+            lambda: (
+                Article.objects.published()
+                .order_by("publish_at")
+                .values_list("publish_at", flat=True)
+                .first()
+            ),
         )
         this_year = timezone.localdate().year
         first_year = timezone.localtime(oldest).year if oldest else this_year
