@@ -101,13 +101,17 @@ class CursorPaginator(Paginator):
         number = self.validate_number(number)
         if after:
             moment, pk = after
+            # The bare bound first: the database seeks the index to it
+            # instead of walking every newer row to test the OR.
             rows = self.object_list.filter(
-                Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=pk)
+                Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=pk),
+                publish_at__lte=moment,
             )[: self.per_page]
         else:
             moment, pk = before
             rows = self.object_list.filter(
-                Q(publish_at__gt=moment) | Q(publish_at=moment, pk__gt=pk)
+                Q(publish_at__gt=moment) | Q(publish_at=moment, pk__gt=pk),
+                publish_at__gte=moment,
             ).order_by("publish_at", "pk")[: self.per_page]
             rows = list(rows)[::-1]
         page = CursorPage(rows, number, self)
