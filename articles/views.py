@@ -33,7 +33,8 @@ class PublishedArticlesMixin(KeysetPaginationMixin):
     paginate_by = 12
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        # Cards show the sapo, never the body.
+        return Article.objects.published().for_listing().defer("body")
 
 
 def newest_in_each_category(articles, size: int) -> list[Article]:
@@ -52,7 +53,7 @@ def newest_in_each_category(articles, size: int) -> list[Article]:
     if not parts:
         return []
     rows = Article.objects.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))
-    rows = rows.select_related("category", "cover", "meeting").order_by()
+    rows = rows.for_listing().defer("body").order_by()
     return sorted(rows, key=lambda a: (a.publish_at, a.pk), reverse=True)
 
 
@@ -214,6 +215,7 @@ class OfficialDetailView(DetailView):
                 article__in=Article.objects.published(),
             )
             .select_related("article__meeting")
+            .defer("article__body", *(f"article__{f}" for f in search.SEARCH_FIELDS))
             .order_by("-article__meeting__held_on", "-article__publish_at")
         )
         # A long-serving official attends thousands of meetings: the newest

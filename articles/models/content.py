@@ -117,7 +117,13 @@ class ArticleQuerySet(models.QuerySet):
         return min(moments, default=None)
 
     def for_listing(self):
-        return self.select_related("category", "cover", "meeting").newest_first()
+        """Newest first, with what a list shows; without the search copies,
+        which are large and never shown."""
+        return (
+            self.select_related("category", "cover", "meeting")
+            .defer(*search.SEARCH_FIELDS)
+            .newest_first()
+        )
 
     def search(self, query: "search.Query"):
         """Ids of the rows matching a parsed query, best first (see
