@@ -200,16 +200,18 @@ def measure(env) -> dict:
     return json.loads(line[4:])
 
 
-def start_server(env, port, workers):
-    log = open(Path(env["WARDNEWS_VAR_DIR"]) / "gunicorn.log", "w")  # noqa: SIM115
+def start_server(env, port, args, app="wardnews.wsgi", ready="/healthz"):
+    log = open(Path(env["WARDNEWS_VAR_DIR"]) / "gunicorn.log", "a")  # noqa: SIM115
+    workers = ["-w", str(args.workers)]
+    if args.threads:
+        workers += ["-k", "gthread", "--threads", str(args.threads)]
     process = subprocess.Popen(
         [
             PYTHON,
             "-m",
             "gunicorn",
-            "wardnews.wsgi",
-            "-w",
-            str(workers),
+            app,
+            *workers,
             "-b",
             f"127.0.0.1:{port}",
             "--access-logfile",
@@ -225,7 +227,7 @@ def start_server(env, port, workers):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=2)
             return process
         except OSError:
             time.sleep(0.3)
@@ -262,7 +264,17 @@ def run_wrk_set(env, pages, bare_bytes, args, cached):
         if args.redis:
             env["REDIS_URL"] = args.redis
             env["WARDNEWS_CACHE_PREFIX"] = f"bench-{os.getpid()}-{time.time_ns()}"
-    server = start_server(env, port, args.workers)
+    plain_port = free_port()
+    plain = start_server(env, plain_port, args, "bench.plain_wsgi:application", "/")
+    try:
+        plain_row = wrk(
+            f"http://127.0.0.1:{plain_port}/?bytes={bare_bytes}",
+            args.duration,
+            args.connections,
+        )
+    finally:
+        stop(plain)
+    server = start_server(env, port, args)
     try:
         # The machine is shared: measure the bare page right before each page
         # and take each ratio against that neighbour, not one early number.
@@ -281,14 +293,24 @@ def run_wrk_set(env, pages, bare_bytes, args, cached):
         }
         ceiling["errors"] = sum(b["errors"] for b in bares)
         ceiling["ratio"] = 1.0
-        return ceiling, rows
+        plain_row.update(
+            name="plain WSGI app, no Django",
+            ratio=plain_row["rps"] / ceiling["rps"],
+            queries=0,
+            bytes=bare_bytes,
+        )
+        return ceiling, [plain_row, *rows]
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+        stop(server)
+
+
+def stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=15)
 
 
 def table(title, ceiling, rows, show_queries=True) -> str:
@@ -331,6 +353,12 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="gthread workers with this many threads (keep-alive); 0: sync workers",
+    )
+    parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/14",
         help="Redis for the cached run ('' for local memory)",
@@ -355,9 +383,10 @@ def main():
         if bad:
             raise SystemExit(f"pages not 200: {bad}")
         bare = next(p["bytes"] for p in pages if p["name"] == "seed article")
+        kind = f"gthread x {args.threads} threads" if args.threads else "sync"
         title = (
             f"{db}, {args.articles} articles ({measured['total']} published), "
-            f"gunicorn {args.workers} sync workers, wrk -c{args.connections} "
+            f"gunicorn {args.workers} {kind} workers, wrk -c{args.connections} "
             f"{args.duration}s, bare page {bare} bytes"
         )
         if args.measure_only:
