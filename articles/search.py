@@ -50,7 +50,7 @@ MAX_TERMS = 12
 MAX_TERM_LENGTH = 40
 MIN_QUERY_LETTERS = 2
 # At most this many matches are ranked (the most recently added ones).
-MAX_RANKED = 300
+MAX_RANKED = 200
 
 # Short form, long form (folded). Both directions are stored in the document.
 ABBREVIATIONS = [
