@@ -126,9 +126,7 @@ def test_typed_deep_page_skips_rows_in_the_index(client, category):
     assert '"articles_article"."body"' not in offsets[0]
 
 
-def test_lists_leave_the_body_and_search_copies_in_the_database(
-    client, forty_articles
-):
+def test_lists_leave_the_body_and_search_copies_in_the_database(client, forty_articles):
     with CaptureQueriesContext(connection) as queries:
         client.get("/tin-tuc/")
         client.get("/")
