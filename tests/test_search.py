@@ -427,6 +427,22 @@ def test_postgresql_vectors_follow_a_bulk_update(make_article):
     assert list(search.filter_articles(Article.objects.all(), query)) == [article]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_search_vacuums_what_it_rewrote_on_postgresql(make_article):
+    make_article("Tiêm chủng mở rộng")
+    call_command("rebuild_search", stdout=None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE relname IN (%s, %s) AND last_vacuum IS NOT NULL",
+            ["articles_article", search.SEARCH_TABLE],
+        )
+        vacuumed = {row[0] for row in cursor.fetchall()}
+    assert vacuumed == {"articles_article", search.SEARCH_TABLE}
+
+
 # ---------------------------------------------------------------------------
 # The results page
 
