@@ -187,7 +187,10 @@ def _lookup(key: str) -> tuple[int, Any]:
     if value is not None:
         return gen, value
     stored = cache.get(key)
-    if stored is None or stored[0] != gen or stored[1] <= now():
+    # An entry in another shape (written by an older release) is absent.
+    if not isinstance(stored, tuple) or len(stored) != 3:
+        return gen, None
+    if stored[0] != gen or stored[1] <= now():
         return gen, None
     _local.put(key, stored)
     return gen, stored[2]

@@ -420,3 +420,16 @@ def test_a_process_copy_is_not_served_past_its_time(
     assert client.get("/tin-tuc/")["X-Cache"] == "HIT"
     clock.forward(601)
     assert client.get("/tin-tuc/")["X-Cache"] == "MISS"
+
+
+def test_entries_from_an_older_release_count_as_absent(
+    client, page_cache, make_article, rf
+):
+    make_article("Lịch tiêm chủng tháng 12")
+    client.get("/tin-tuc/")
+    key = pagecache._page_key(rf.get("/tin-tuc/"))
+    page_cache.set(key, (pagecache.generation(), ("old shape",)), 600)
+    pagecache._local.entries.clear()
+    response = client.get("/tin-tuc/")
+    assert response.status_code == 200
+    assert response["X-Cache"] == "MISS"
