@@ -338,7 +338,7 @@ class SearchView(ListView):
             category=self.category,
             year=self.year,
             years=list(range(this_year, first_year - 1, -1)),
-            max_ranked=search.MAX_RANKED,
+            max_ranked=search.query.MAX_RANKED,
             **kwargs,
         )
 

@@ -566,7 +566,7 @@ def test_admin_attendee_picker_folds(admin_client, seed):
 
 
 def test_broad_queries_rank_the_newest_matches(client, make_article, monkeypatch):
-    monkeypatch.setattr(search, "MAX_RANKED", 3)
+    monkeypatch.setattr(search.query, "MAX_RANKED", 3)
     now = timezone.now()
     for index in range(5):
         make_article(
