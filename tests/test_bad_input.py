@@ -289,7 +289,8 @@ def test_numbers_out_of_range_are_refused(admin_client, people):  # noqa: F811
     assert response.status_code == 200
     html = response.content.decode()
     assert "mười một" in html
-    assert "Nhập một số" in html
+    assert "Nhập một số nguyên." in html
+    assert "tổng thể" not in html  # Django's own, misleading wording
     assert "lớn hơn hoặc bằng với 0" in html
     assert not Article.objects.exists()
 
