@@ -59,4 +59,6 @@ def test_send_back_and_preview_link(browser, live_server, make_staff, make_repor
     assert page.locator("h1").inner_text() == "Hội nghị chờ duyệt"
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+    page.emulate_media(media="print")  # a printed draft still says so
+    assert page.locator(".draft-banner").is_visible()
     phone.close()
