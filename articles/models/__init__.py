@@ -3,18 +3,8 @@
 import reversion
 
 from .base import ArticleChildModel, NormalizedTextModel, unique_slug
-from .content import (
-    VIETNAM,
-    Article,
-    ArticleQuerySet,
-    Attendance,
-    AttendanceQuerySet,
-    AuditEntry,
-    Category,
-    Meeting,
-    PreviewLink,
-    PreviewLinkQuerySet,
-)
+from .content import Article, ArticleQuerySet, Category
+from .meetings import Attendance, AttendanceQuerySet, Meeting
 from .people import Official, Organization, Position, PositionQuerySet
 from .photos import (
     Attachment,
@@ -24,6 +14,7 @@ from .photos import (
     photo_upload_to,
 )
 from .site import Page, SiteSettings
+from .workflow import VIETNAM, AuditEntry, PreviewLink, PreviewLinkQuerySet
 
 # Every admin save stores a revision of the article with its meeting,
 # attendees, photos and attachments. Restoring one keeps the article's
