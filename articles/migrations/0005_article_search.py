@@ -9,6 +9,8 @@ knows neither: they are read through raw SQL in ``articles/search.py``.
 
 from django.db import migrations, models
 
+from ._vendor import run
+
 POSTGRES_CREATE = [
     """
     ALTER TABLE articles_article
@@ -35,14 +37,6 @@ SQLITE_CREATE = [
     "prefix='2 3', tokenize='unicode61')",
 ]
 SQLITE_DROP = ["DROP TABLE IF EXISTS articles_article_fts"]
-
-
-def run(statements_by_vendor):
-    def operation(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return operation
 
 
 class Migration(migrations.Migration):

@@ -13,6 +13,8 @@ SQLite is unchanged (its FTS5 table is already separate).
 
 from django.db import migrations
 
+from ._vendor import run
+
 VECTORS = """
     setweight(to_tsvector('simple'::regconfig, NEW.search_title), 'A')
     || setweight(to_tsvector('simple'::regconfig, NEW.search_summary), 'B')
@@ -108,14 +110,6 @@ DROP = [
     "CREATE INDEX articles_article_search_gin ON articles_article "
     "USING gin (search_vector)",
 ]
-
-
-def run(statements_by_vendor):
-    def operation(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return operation
 
 
 class Migration(migrations.Migration):
