@@ -17,6 +17,9 @@ from articles.models import (
     Position,
 )
 
+# The search tests' seed report and neighbours (fixtures ``seed``, ``other``).
+pytest_plugins = ["tests.search_data"]
+
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
