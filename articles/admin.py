@@ -27,6 +27,7 @@ from .models import (
     SiteSettings,
 )
 from .photo_admin import PhotoInlineForm, PhotoInlineFormSet, photo_upload
+from .revisions_admin import ArticleRevisionsMixin
 from .uploads import editor_image_upload
 from .workflow_admin import ArticleWorkflowMixin, WorkflowStateFilter
 
@@ -193,7 +194,9 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MeetingFillMixin, ArticleWorkflowMixin, VersionAdmin):
+class ArticleAdmin(
+    MeetingFillMixin, ArticleWorkflowMixin, ArticleRevisionsMixin, VersionAdmin
+):
     list_display = [
         "title",
         "category",
