@@ -10,6 +10,8 @@ import unicodedata
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -393,3 +395,18 @@ def test_broad_queries_rank_the_newest_matches(client, make_article, monkeypatch
     titles = [a.title for a in response.context["page_obj"].object_list]
     assert titles == ["Hiến máu đợt 4", "Hiến máu đợt 3", "Hiến máu đợt 2"][::-1]
     assert "xếp hạng 3 bài mới nhất" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 only")
+def test_sqlite_runs_the_full_text_query_once_not_for_every_row(client, seed, other):
+    """Joined to the article table, SQLite walked the visibility index and
+    ran the MATCH again for each row (``INDEX …:=``): 2.7 s at 10,000."""
+    with CaptureQueriesContext(connection) as queries:
+        assert hits(client, "hội nghị") == [seed.title]
+    plans = []
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+            plans += [row[-1] for row in cursor.fetchall()]
+    assert any("VIRTUAL TABLE" in line for line in plans)
+    assert not [line for line in plans if re.search(r"VIRTUAL TABLE INDEX \d+:=", line)]

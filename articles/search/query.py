@@ -214,34 +214,24 @@ def _rank_postgresql(queryset, query):
 
 
 def _rank_sqlite(queryset, query):
-    # Walk the FTS5 matches newest first, joined to the visible rows, and
-    # stop at the MAX_RANKED-th: no need to collect every match.
+    # The newest MAX_RANKED matches. Matches are tested by membership in one
+    # FTS5 lookup: joined to the article table instead, SQLite may walk the
+    # visibility index and run the full-text query again for every row.
     match = query.fts_match()
-    matches = queryset.extra(
-        tables=[FTS_TABLE],
-        where=[f'{FTS_TABLE}.rowid = "articles_article"."id"', f"{FTS_TABLE} MATCH %s"],
-        params=[match],
-        order_by=[f"-{FTS_TABLE}.rowid"],
-    )
+    matches = filter_articles(queryset, query).order_by("-pk")
     floor = matches.values_list("pk", flat=True)[MAX_RANKED - 1 : MAX_RANKED]
     floor = next(iter(floor), None)
     since, since_params = "", []
-    where = [f'{FTS_TABLE}.rowid = "articles_article"."id"', f"{FTS_TABLE} MATCH %s"]
-    params = [match]
     if floor is not None:
         queryset = queryset.filter(pk__gte=floor)
-        where.append(f"{FTS_TABLE}.rowid >= %s")
-        params.append(floor)
         since, since_params = " AND rowid >= %s", [floor]
     # FTS5's bm25() counts every query word over the whole index on each
     # query, which costs ~10 ms per common word at 100,000 articles. The rank
     # is built instead from a few membership tests, each an FTS5 lookup
     # limited to the candidate rows: all words in the title, all in the sapo,
     # and the share of words found with their diacritics.
-    member = (
-        f"{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} "
-        f"WHERE {FTS_TABLE} MATCH %s{since})"
-    )
+    found = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s{since}"
+    member = f'"articles_article"."id" IN ({found})'
     sql, select_params = _rank_formula(
         query,
         title=(member, [query.fts_match(columns="search_title"), *since_params]),
@@ -251,13 +241,11 @@ def _rank_sqlite(queryset, query):
             [f'({match}) AND search_exact : "{term}"', *since_params],
         ),
     )
-    ranked = queryset.extra(
-        tables=[FTS_TABLE],
-        where=where,
-        params=params,
-        select={"search_rank": sql},
-        select_params=select_params,
-    ).order_by("-search_rank", "-publish_at", "-id")
+    ranked = (
+        queryset.filter(pk__in=RawSQL(found, [match, *since_params]))
+        .extra(select={"search_rank": sql}, select_params=select_params)
+        .order_by("-search_rank", "-publish_at", "-id")
+    )
     return list(ranked.values_list("pk", flat=True))
 
 
