@@ -8,7 +8,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Tin bài")
 
     def ready(self):
-        from . import pagecache, search
+        from . import pagecache, rendered, search
 
         pagecache.connect_signals()
+        rendered.connect_signals()
         search.connect_signals(self)

@@ -28,9 +28,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FORMAT = "wardnews-backup/1"
-# Rebuilt by ``migrate`` (content types, permissions) or worthless elsewhere
-# (sessions, login-failure counters).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Rebuilt by ``migrate`` (content types, permissions), rendered again from
+# the rows (stored article pages) or worthless elsewhere (sessions,
+# login-failure counters).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "articles.renderedarticle",
+    "sessions",
+    "axes",
+]
 # Rows that make an install "not empty": restoring over them would mix sites.
 CONTENT_MODELS = [
     "articles.Article",

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from . import images, search
+from . import images, rendered, search
 from .extract import name_key
 from .models import (
     Article,
@@ -71,6 +71,7 @@ def _give_cover(article: Article) -> None:
     first = article.photos.order_by("order", "id").first()
     if Article.objects.filter(pk=article.pk, cover__isnull=True).update(cover=first):
         article.cover = first
+        rendered.mark_stale([article.pk])
 
 
 def _ingest_one(*, article: Article, upload: File, credit: str) -> IngestResult:

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import pagecache, search
+from . import pagecache, rendered, search
 from .context_processors import categories
 from .forms import MeetingFilterForm
 from .models import (
@@ -83,11 +83,25 @@ class HomeView(PublishedArticlesMixin, TemplateView):
         )
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
+class CardListMixin(PublishedArticlesMixin):
+    """Lists of article cards, each stored with its article (see
+    ``articles.rendered``): the list reads twelve stored cards instead of
+    rendering them."""
+
+    def get_queryset(self):
+        return Article.objects.published().with_stored_card()
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        rendered.fill_cards(paginated[2])
+        return paginated
+
+
+class ArticleListView(CardListMixin, ListView):
     template_name = "articles/article_list.html"
 
 
-class CategoryDetailView(PublishedArticlesMixin, ListView):
+class CategoryDetailView(CardListMixin, ListView):
     template_name = "articles/category_detail.html"
 
     def get_queryset(self):
@@ -120,21 +134,19 @@ class MeetingListView(PublishedArticlesMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
-    def get_queryset(self):
-        return self.with_related(Article.objects.published())
+    # Published articles are served from their stored rendering (see
+    # articles.rendered); editors' views of unpublished ones render here.
+    stored_pages = True
 
-    @staticmethod
-    def with_related(articles):
-        return articles.select_related(
-            "category", "cover", "meeting__organization"
-        ).prefetch_related(
-            "photos",
-            "attachments",
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related("official"),
-            ),
-        )
+    def get(self, request, *args, **kwargs):
+        if self.stored_pages:
+            page = rendered.article_page(request, kwargs["slug"])
+            if page is not None:
+                return HttpResponse(page)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.published().for_page()
 
     def get_object(self, queryset=None):
         try:
@@ -143,7 +155,7 @@ class ArticleDetailView(DetailView):
             # Editors read unpublished articles at their real address.
             if not self.request.user.has_perm("articles.change_article"):
                 raise
-            return super().get_object(self.with_related(Article.objects.all()))
+            return super().get_object(Article.objects.for_page())
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("is_draft_view", not self.object.is_visible())
@@ -161,6 +173,7 @@ class ArticlePreviewView(ArticleDetailView):
     """An article read through a shared preview link, without an account."""
 
     template_name = "articles/article_detail.html"
+    stored_pages = False
 
     def get(self, request, *args, **kwargs):
         self.preview_link = PreviewLink.from_token(kwargs["token"])
@@ -180,7 +193,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            self.with_related(Article.objects.all()), pk=self.preview_link.article_id
+            Article.objects.for_page(), pk=self.preview_link.article_id
         )
 
     def get_context_data(self, **kwargs):
@@ -243,7 +256,7 @@ class ArchiveIndexView(TemplateView):
         return super().get_context_data(years=list(years.items()), **kwargs)
 
 
-class ArchiveMonthView(PublishedArticlesMixin, ListView):
+class ArchiveMonthView(CardListMixin, ListView):
     template_name = "articles/archive_month.html"
 
     def get_queryset(self):

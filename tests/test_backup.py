@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from articles import backup
 from articles.models import Article, Attachment, Photo
 from articles.uploads import store_editor_image
 from tests.conftest import jpeg_bytes
@@ -44,7 +45,7 @@ def database_state() -> list:
     out = io.StringIO()
     call_command(
         "dumpdata",
-        exclude=["contenttypes", "auth.permission", "sessions", "axes"],
+        exclude=backup.EXCLUDED,
         natural_foreign=True,
         stdout=out,
     )

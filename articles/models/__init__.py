@@ -13,6 +13,7 @@ from .photos import (
     delete_stored_files,
     photo_upload_to,
 )
+from .rendered import RenderedArticle
 from .site import Page, SiteSettings
 from .workflow import VIETNAM, AuditEntry, PreviewLink, PreviewLinkQuerySet
 
@@ -58,6 +59,7 @@ __all__ = [
     "PositionQuerySet",
     "PreviewLink",
     "PreviewLinkQuerySet",
+    "RenderedArticle",
     "SiteSettings",
     "delete_stored_files",
     "photo_upload_to",

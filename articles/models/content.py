@@ -71,6 +71,19 @@ class ArticleQuerySet(models.QuerySet):
             publish_at__lte=now,
         )
 
+    @staticmethod
+    def published_sql(alias: str, connection) -> tuple[str, list]:
+        """``published()`` as a condition on the article table under
+        ``alias``, for the one raw query that runs on every article page
+        (``articles.rendered.article_page``): building it with the ORM costs
+        several times the query itself. Tests keep the two in step."""
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        return (
+            f"{alias}.status = %s AND {alias}.publish_at <= %s"
+            f" AND ({alias}.expire_at IS NULL OR {alias}.expire_at > %s)",
+            [Article.Status.PUBLISHED.value, now, now],
+        )
+
     def newest_first(self):
         return self.order_by("-publish_at", "-id")
 
@@ -121,6 +134,36 @@ class ArticleQuerySet(models.QuerySet):
             self.select_related("category", "cover", "meeting")
             .defer(*search.SEARCH_FIELDS)
             .newest_first()
+        )
+
+    def with_stored_card(self):
+        """Newest first, with only the card stored for each (see
+        ``articles.rendered.fill_cards``) and what paging needs."""
+        return (
+            self.newest_first()
+            .select_related("rendered")
+            .only(
+                "pk",
+                "publish_at",
+                "cover_id",
+                "rendered__card",
+                "rendered__card_version",
+                "rendered__stamp",
+            )
+        )
+
+    def for_page(self):
+        """With everything an article's own page shows, in four queries."""
+        from .meetings import Attendance
+
+        return self.select_related(
+            "category", "cover", "meeting__organization"
+        ).prefetch_related(
+            "photos",
+            "attachments",
+            models.Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("official")
+            ),
         )
 
     def search(self, query: "search.Query"):

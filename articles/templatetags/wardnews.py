@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
-from .. import structured_data, vietnamese
+from .. import pagecache, rendered, structured_data, vietnamese
 from ..richtext import clean_html
 
 register = template.Library()
@@ -78,6 +78,40 @@ def share_image(context, photo):
             format_html('<meta property="og:image:alt" content="{}">', photo.alt)
         )
     return mark_safe("\n  ".join(lines))
+
+
+class SitewideNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        return pagecache.remember(
+            f"sitewide:{self.name}", lambda: self.nodelist.render(context)
+        )
+
+
+@register.tag
+def sitewide(parser, token):
+    """``{% sitewide "name" %}…{% endsitewide %}``: the enclosed part is
+    rendered once per content generation (``pagecache.remember``), not on
+    every request. Only for parts that show site-wide content alone (the
+    site settings, the category menu, fixed links and static files),
+    never anything of the request or of one page."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "'\"" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError(
+            f'{bits[0]} takes one name in quotes: {{% sitewide "header" %}}'
+        )
+    nodelist = parser.parse(("endsitewide",))
+    parser.delete_first_token()
+    return SitewideNode(bits[1][1:-1], nodelist)
+
+
+@register.filter
+def lead_card(card):
+    """A stored card (``articles.rendered``) as the list's first with a
+    picture, which is fetched first."""
+    return mark_safe(rendered.lead_card(card))
 
 
 @register.filter
