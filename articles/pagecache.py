@@ -31,6 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -86,8 +87,28 @@ def generation() -> int:
     return value
 
 
+# The generation read once for the GET being answered, so the parts it
+# reads from the cache (menu, counts, site-wide fragments) cost one small
+# read of the shared cache between them. Set only by PageCacheMiddleware.
+_request_generation: ContextVar[list | None] = ContextVar(
+    "pagecache_request_generation", default=None
+)
+
+
+def _current_generation(cache) -> int | None:
+    held = _request_generation.get()
+    if held is None:
+        return cache.get(GENERATION_KEY)
+    if not held:
+        held.append(cache.get(GENERATION_KEY))
+    return held[0]
+
+
 def bump_generation() -> None:
     """Make every cached page and count stale, in every process."""
+    held = _request_generation.get()
+    if held:
+        held.clear()
     cache = _cache()
     try:
         cache.incr(GENERATION_KEY)
@@ -180,7 +201,7 @@ def _lookup(key: str) -> tuple[int, Any]:
     expire; one made under an older generation is as good as absent.
     """
     cache = _cache()
-    gen = cache.get(GENERATION_KEY)
+    gen = _current_generation(cache)
     if gen is None:
         return generation(), None
     value = _local.get(key, gen)
@@ -348,18 +369,28 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            held = _request_generation.set([])
+            try:
+                return self._read(request)
+            finally:
+                _request_generation.reset(held)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # Admin actions may write with queryset.update(), which sends no
+        # signal: a successful staff write always starts a new generation.
+        if (
+            max_seconds()
+            and request.method not in ("OPTIONS", "TRACE")
+            and response.status_code < 400
+            and getattr(user, "is_staff", False)
+        ):
+            bump_generation()
+        return response
+
+    def _read(self, request):
         limit = max_seconds()
-        if not limit:
-            return self.get_response(request)
-        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            response = self.get_response(request)
-            user = getattr(request, "user", None)
-            # Admin actions may write with queryset.update(), which sends no
-            # signal: a successful staff write always starts a new generation.
-            if response.status_code < 400 and getattr(user, "is_staff", False):
-                bump_generation()
-            return response
-        if not request_is_cacheable(request):
+        if not limit or not request_is_cacheable(request):
             return self.get_response(request)
         key = _page_key(request)
         if key is None:
