@@ -22,13 +22,14 @@ def canonical_url(request) -> str:
     return url
 
 
-def site(request):
+def site(request, *, fresh: bool = False):
     """Site identity, contact lines and the category menu, for every page.
 
-    The settings row comes from the cache; the menu is read, from the cache
-    too, only by templates that show it.
+    The settings row comes from the cache (from the database with
+    ``fresh``); the menu is read, from the cache too, only by templates that
+    show it.
     """
-    site_settings = SiteSettings.load()
+    site_settings = SiteSettings.load(fresh=fresh)
     canonical = canonical_url(request)
     root = canonical.split("/", 3)
     return {

@@ -31,6 +31,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -228,6 +229,22 @@ def _store(key: str, gen: int, value: Any, limit: int) -> int:
     return timeout
 
 
+# Inside computed_fresh(), remember() computes and keeps nothing.
+_fresh: ContextVar[bool] = ContextVar("pagecache_fresh", default=False)
+
+
+@contextmanager
+def computed_fresh():
+    """Values ``remember()`` is asked for inside the block are computed from
+    the database: for HTML kept beyond the cache (``articles.rendered``),
+    which must not take a value another process has not yet seen change."""
+    token = _fresh.set(True)
+    try:
+        yield
+    finally:
+        _fresh.reset(token)
+
+
 def remember(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, cached until the content changes or the next scheduled
     publish or expiry, whichever comes first (counts of long lists).
@@ -236,7 +253,7 @@ def remember(name: str, compute: Callable[[], Any]) -> Any:
     render of every page of it.
     """
     limit = int(getattr(settings, "WARDNEWS_COUNT_CACHE_SECONDS", 600))
-    if not limit:
+    if not limit or _fresh.get():
         return compute()
     key = f"pagecache:value:{hashlib.md5(name.encode()).hexdigest()}"
     gen, value = _lookup(key)

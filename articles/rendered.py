@@ -43,6 +43,7 @@ from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from . import context_processors, pagecache
 from .models import (
     Article,
     ArticleQuerySet,
@@ -102,10 +103,17 @@ class _RenderRequest(HttpRequest):
 
 def render_page(article: Article) -> str:
     """The public page of ``article`` (loaded with ``Article.objects.for_page``)
-    as rendered for ``RENDER_ROOT``."""
-    context = {"article": article, "object": article, "is_draft_view": False}
+    as rendered for ``RENDER_ROOT``.
+
+    Site-wide parts (settings, menu) are read from the database, not from
+    this process's cache: with local-memory caches, another process's edit
+    reaches the database marks before it reaches this cache.
+    """
     request = _RenderRequest(article.get_absolute_url())
-    return render_to_string(PAGE_TEMPLATE, context, request=request)
+    context = {"article": article, "object": article, "is_draft_view": False}
+    with pagecache.computed_fresh():
+        context.update(context_processors.site(request, fresh=True))
+        return render_to_string(PAGE_TEMPLATE, context, request=request)
 
 
 def refresh(pk: int, stamp: int | None) -> str | None:
@@ -131,7 +139,8 @@ def refresh(pk: int, stamp: int | None) -> str | None:
 def render_card(article: Article) -> str:
     """The card of ``article`` (loaded with ``Article.objects.for_listing``)
     in a list, its picture loaded lazily (see ``lead_card``)."""
-    return render_to_string(CARD_TEMPLATE, {"article": article, "level": 2})
+    with pagecache.computed_fresh():
+        return render_to_string(CARD_TEMPLATE, {"article": article, "level": 2})
 
 
 def lead_card(card: str) -> str:

@@ -2,6 +2,7 @@
 renders, one query a read, and never stale."""
 
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -71,9 +72,10 @@ def test_the_page_carries_the_address_it_was_asked_at(client, settings, report):
 def test_articles_made_without_signals_are_rendered_on_first_read(
     client, report, django_assert_max_num_queries
 ):
-    RenderedArticle.objects.all().delete()  # as after a bulk insert
-    client.get("/")  # the site-wide cached context is filled once
-    with django_assert_max_num_queries(8):
+    RenderedArticle.objects.all().delete()  # as after someone's bulk insert
+    # Looked up, the row made, the article, photos, attachments, attendees,
+    # the settings and the menu read, the page stored.
+    with django_assert_max_num_queries(9):
         assert "Hội nghị sơ kết" in read(client, report)
     assert is_current(report)
 
@@ -317,3 +319,29 @@ def test_a_card_rendered_while_its_article_changed_is_not_stored(
     assert RenderedArticle.objects.get(pk=report.pk).card_version == ""
     monkeypatch.setattr(rendered, "render_card", render)
     assert "Tiêu đề đã sửa" in client.get("/tin-tuc/").content.decode()
+
+
+def test_migrating_gives_every_existing_article_its_row(make_article):
+    from django.apps import apps
+
+    migration = importlib.import_module("articles.migrations.0009_rendered_article")
+    articles = [make_article(f"Bài {index}") for index in range(3)]
+    RenderedArticle.objects.all().delete()
+    migration.add_rows(apps, None)
+    assert set(RenderedArticle.objects.values_list("pk", flat=True)) == {
+        a.pk for a in articles
+    }
+
+
+def test_pages_are_rendered_from_the_database_not_a_stale_cache(
+    client, page_cache, report
+):
+    site = SiteSettings.load()
+    site.address = "12 đường Nguyễn Thị Định"
+    site.save()
+    # What another app process, with a local-memory cache, may still hold.
+    old = SiteSettings.load(fresh=True)
+    old.address = "Địa chỉ cũ"
+    page_cache.set(SiteSettings.CACHE_KEY, old, 300)
+    page = read(client, report)
+    assert "12 đường Nguyễn Thị Định" in page and "Địa chỉ cũ" not in page

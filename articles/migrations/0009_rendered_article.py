@@ -4,6 +4,17 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def add_rows(apps, schema_editor):
+    """A row for every article already there, as saving one makes."""
+    Article = apps.get_model("articles", "Article")
+    RenderedArticle = apps.get_model("articles", "RenderedArticle")
+    ids = list(Article.objects.values_list("pk", flat=True))
+    for start in range(0, len(ids), 2000):
+        RenderedArticle.objects.bulk_create(
+            [RenderedArticle(article_id=pk) for pk in ids[start : start + 2000]]
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0008_search_side_table"),
@@ -51,4 +62,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "bản dựng sẵn của bài viết",
             },
         ),
+        migrations.RunPython(add_rows, migrations.RunPython.noop),
     ]

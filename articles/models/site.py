@@ -79,14 +79,15 @@ class SiteSettings(NormalizedTextModel):
         return result
 
     @classmethod
-    def load(cls) -> "SiteSettings":
-        """The settings row, from the cache when possible (one query otherwise).
+    def load(cls, *, fresh: bool = False) -> "SiteSettings":
+        """The settings row, from the cache when possible (one query otherwise;
+        always with ``fresh``).
 
         Never raises for a missing row: the defaults are a usable site. The
         entry is short-lived so that processes sharing no cache (local
         memory) pick up an edit within minutes.
         """
-        value = cache.get(cls.CACHE_KEY)
+        value = None if fresh else cache.get(cls.CACHE_KEY)
         if value is None:
             value = cls.objects.filter(pk=1).first() or cls(pk=1)
             cache.set(cls.CACHE_KEY, value, 5 * 60)

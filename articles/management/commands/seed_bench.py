@@ -20,6 +20,7 @@ from articles.models import (
     Organization,
     Photo,
     Position,
+    RenderedArticle,
 )
 from articles.vietnamese import name_sort_key, slugify_vi
 
@@ -250,6 +251,11 @@ class Command(BaseCommand):
         Meeting.objects.bulk_create(meetings, batch_size=BATCH)
         Attendance.objects.bulk_create(attendances, batch_size=BATCH)
         Photo.objects.bulk_create(photos, batch_size=BATCH)
+        # Rows to render into, as saving an article makes (no signals here).
+        RenderedArticle.objects.bulk_create(
+            [RenderedArticle(article=article) for article in articles],
+            batch_size=BATCH,
+        )
 
     def set_covers(self):
         first_photo = (
