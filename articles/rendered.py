@@ -15,8 +15,8 @@ Keeping stored HTML right:
   attendees, photos or attachments marks its row stale; so does renaming an
   official who attended or the meeting's organizing body. A category or the
   site settings appear on every page (menu, footer), so changing one marks
-  every row stale. Marking sets ``version`` to "" and adds one to ``stamp``
-  in the transaction of the change.
+  every row stale. Marking empties both versions and adds one to ``stamp``
+  in the transaction of the change, once per article and transaction.
 - *Races.* A renderer reads ``stamp`` before it loads the article and stores
   its HTML only where ``stamp`` is unchanged (``UPDATE … WHERE stamp = s``).
   A change that commits in between, or that still holds the row, makes the
@@ -138,21 +138,29 @@ def refresh(pk: int, stamp: int | None) -> str | None:
 
 def render_card(article: Article) -> str:
     """The card of ``article`` (loaded with ``Article.objects.for_listing``)
-    in a list, its picture loaded lazily (see ``lead_card``)."""
+    as stored: a level 2 heading, its picture loaded lazily (``card_as``
+    makes the other forms)."""
     with pagecache.computed_fresh():
         return render_to_string(CARD_TEMPLATE, {"article": article, "level": 2})
 
 
-def lead_card(card: str) -> str:
-    """The stored ``card`` as the first one with a picture: its image is
-    fetched first instead of lazily, as the card template's ``eager`` does."""
-    return card.replace(LAZY, EAGER, 1)
+def card_as(card: str, *, level: int = 2, eager: bool = False) -> str:
+    """A stored ``card`` as the card template renders it with ``level`` and
+    ``eager`` (the first picture of a page is fetched first, not lazily)."""
+    if level != 2:
+        card = card.replace("<h2 ", f"<h{level} ", 1).replace(
+            "</h2>", f"</h{level}>", 1
+        )
+    if eager:
+        card = card.replace(LAZY, EAGER, 1)
+    return card
 
 
-def fill_cards(articles: list[Article]) -> None:
+def fill_cards(articles: list[Article], *, level: int = 2) -> None:
     """Give each of ``articles`` (from ``Article.objects.with_stored_card``)
     its ``card`` HTML: stored, or rendered and stored now, in one query for
-    all those that were stale."""
+    all those that were stale. The first card with a picture fetches it
+    first."""
     current = version()
     stored = {a.pk: getattr(a, "rendered", None) for a in articles}
     cards = {
@@ -178,8 +186,10 @@ def fill_cards(articles: list[Article]) -> None:
             )
         for pk in stale:
             _forget_mark(pk)
+    lead = next((a for a in articles if a.cover_id), None)
     for article in articles:
-        article.card = mark_safe(cards.get(article.pk, ""))
+        card = card_as(cards.get(article.pk, ""), level=level, eager=article is lead)
+        article.card = mark_safe(card)
 
 
 def article_page(request, slug: str) -> str | None:
@@ -228,14 +238,12 @@ class _Marked(set):
 
 
 def _marked_in_transaction() -> _Marked | None:
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    current = transaction.get_connection()
+    if not current.in_atomic_block:
         return None
-    marked = getattr(connection, "_rendered_marked", None)
-    if marked is None or not any(
-        item[1] is marked for item in connection.run_on_commit
-    ):
-        marked = connection._rendered_marked = _Marked()
+    marked = getattr(current, "_rendered_marked", None)
+    if marked is None or not any(item[1] is marked for item in current.run_on_commit):
+        marked = current._rendered_marked = _Marked()
         transaction.on_commit(marked)
     return marked
 

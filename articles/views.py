@@ -37,15 +37,16 @@ class PublishedArticlesMixin(KeysetPaginationMixin):
         return Article.objects.published().for_listing().defer("body")
 
 
-def newest_in_each_category(articles, size: int) -> list[Article]:
-    """The ``size`` newest of ``articles`` in each category, in one query.
+def newest_in_each_category(articles, size: int, menu) -> list[Article]:
+    """The ``size`` newest of ``articles`` in each category of ``menu``, in
+    one query.
 
     A UNION ALL of one LIMIT-ed, index-ordered scan per category, joined back
     by primary key: its cost does not grow with the archive, unlike a window
     function over every published article.
     """
     parts, params = [], []
-    for index, category in enumerate(Category.objects.values_list("pk", flat=True)):
+    for index, category in enumerate(menu):
         section = articles.filter(category_id=category).newest_first().values("pk")
         sql, section_params = section[:size].query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS section_{index}")
@@ -53,33 +54,35 @@ def newest_in_each_category(articles, size: int) -> list[Article]:
     if not parts:
         return []
     rows = Article.objects.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))
-    rows = rows.for_listing().defer("body").order_by()
+    rows = rows.with_stored_card().order_by()
     return sorted(rows, key=lambda a: (a.publish_at, a.pk), reverse=True)
 
 
-class HomeView(PublishedArticlesMixin, TemplateView):
+class HomeView(TemplateView):
+    """The featured articles, then the newest of each category, as cards
+    stored with their articles (see ``articles.rendered``)."""
+
     template_name = "articles/home.html"
 
     per_category = 4
 
     def get_context_data(self, **kwargs):
-        articles = self.get_queryset()
-        featured = list(articles.filter(featured=True)[:3])
+        articles = Article.objects.published()
+        featured = list(articles.with_stored_card().filter(featured=True)[:3])
+        menu = {category.pk: category for category in categories()}
         ranked = newest_in_each_category(
-            articles.exclude(pk__in=[a.pk for a in featured]), self.per_category
+            articles.exclude(pk__in=[a.pk for a in featured]), self.per_category, menu
         )
         sections = {}
         for article in ranked:
-            sections.setdefault(article.category, []).append(article)
+            sections.setdefault(menu[article.category_id], []).append(article)
         by_category = sorted(
             sections.items(), key=lambda item: (item[0].order, item[0].name)
         )
         shown = featured + [a for _, section in by_category for a in section]
+        rendered.fill_cards(shown, level=3)
         return super().get_context_data(
-            featured=featured,
-            by_category=by_category,
-            lead=next((a for a in shown if a.cover_id), None),
-            **kwargs,
+            featured=featured, by_category=by_category, **kwargs
         )
 
 

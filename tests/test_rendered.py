@@ -269,13 +269,16 @@ def live_card(article, **context) -> str:
     return render_to_string(rendered.CARD_TEMPLATE, {"article": full, **context})
 
 
-def test_lists_show_the_cards_the_card_template_renders(client, make_article, report):
+@pytest.mark.parametrize("url, level", [("/tin-tuc/", 2), ("/", 3)])
+def test_lists_show_the_cards_the_card_template_renders(
+    client, make_article, report, url, level
+):
     plain = make_article("Tin không ảnh")
     for _ in range(2):  # rendered and stored, then read back
-        page = client.get("/tin-tuc/").content.decode()
-        assert live_card(plain, level=2) in page
-        assert live_card(report, level=2, eager=True) in page
-        assert live_card(report, level=2) not in page
+        page = client.get(url).content.decode()
+        assert live_card(plain, level=level) in page
+        assert live_card(report, level=level, eager=True) in page
+        assert live_card(report, level=level) not in page
 
 
 def test_a_list_of_stored_cards_reads_them_with_the_page(

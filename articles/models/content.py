@@ -145,6 +145,7 @@ class ArticleQuerySet(models.QuerySet):
             .only(
                 "pk",
                 "publish_at",
+                "category_id",
                 "cover_id",
                 "rendered__card",
                 "rendered__card_version",

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
-from .. import pagecache, rendered, structured_data, vietnamese
+from .. import pagecache, structured_data, vietnamese
 from ..richtext import clean_html
 
 register = template.Library()
@@ -105,16 +105,3 @@ def sitewide(parser, token):
     nodelist = parser.parse(("endsitewide",))
     parser.delete_first_token()
     return SitewideNode(bits[1][1:-1], nodelist)
-
-
-@register.filter
-def lead_card(card):
-    """A stored card (``articles.rendered``) as the list's first with a
-    picture, which is fetched first."""
-    return mark_safe(rendered.lead_card(card))
-
-
-@register.filter
-def first_with_cover(articles):
-    """The first article that shows a cover: its image is fetched first."""
-    return next((article for article in articles if article.cover_id), None)
