@@ -348,3 +348,40 @@ def test_pages_are_rendered_from_the_database_not_a_stale_cache(
     page_cache.set(SiteSettings.CACHE_KEY, old, 300)
     page = read(client, report)
     assert "12 đường Nguyễn Thị Định" in page and "Địa chỉ cũ" not in page
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {row[0] for row in cursor.fetchall()}
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_page_lookup_is_prepared_once_per_session(client, make_report):
+    report = make_report("Hội nghị sơ kết")
+    first = read(client, report)
+    assert rendered.PAGE_STATEMENT in prepared_statements()
+    assert read(client, report) == first
+    # Lost with the session's state (a pooler, DISCARD ALL): the page still
+    # reads, and the statement is prepared again.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DEALLOCATE {rendered.PAGE_STATEMENT}")
+    assert read(client, report) == first
+    assert read(client, report) == first
+    assert rendered.PAGE_STATEMENT in prepared_statements()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_prepared_statements_can_be_turned_off(client, settings, make_report):
+    settings.WARDNEWS_PREPARED_STATEMENTS = False
+    connection.close()  # a new session, with nothing prepared
+    report = make_report("Hội nghị sơ kết")
+    assert "Hội nghị sơ kết" in read(client, report)
+    assert rendered.PAGE_STATEMENT not in prepared_statements()
