@@ -41,6 +41,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
+from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
 from . import context_processors, pagecache
@@ -350,8 +351,15 @@ def _everything_changed(sender, **kwargs):
     mark_stale()
 
 
+def _file_changed(sender, file_path, **kwargs):
+    # runserver keeps its process when a template is edited: the next read
+    # renders with the edited template.
+    version.cache_clear()
+
+
 def connect_signals() -> None:
     uid = "articles.rendered"
+    file_changed.connect(_file_changed, dispatch_uid=uid)
     post_save.connect(_article_saved, sender=Article, dispatch_uid=uid)
     for model in (Meeting, Attendance, Photo, Attachment):
         post_save.connect(_part_changed, sender=model, dispatch_uid=uid)

@@ -37,16 +37,15 @@ class PublishedArticlesMixin(KeysetPaginationMixin):
         return Article.objects.published().for_listing().defer("body")
 
 
-def newest_in_each_category(articles, size: int, menu) -> list[Article]:
-    """The ``size`` newest of ``articles`` in each category of ``menu``, in
-    one query.
+def newest_in_each_category(articles, size: int, category_ids) -> list[Article]:
+    """The ``size`` newest of ``articles`` in each category, in one query.
 
     A UNION ALL of one LIMIT-ed, index-ordered scan per category, joined back
     by primary key: its cost does not grow with the archive, unlike a window
     function over every published article.
     """
     parts, params = [], []
-    for index, category in enumerate(menu):
+    for index, category in enumerate(category_ids):
         section = articles.filter(category_id=category).newest_first().values("pk")
         sql, section_params = section[:size].query.sql_with_params()
         parts.append(f"SELECT * FROM ({sql}) AS section_{index}")

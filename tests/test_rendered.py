@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 
 from articles import rendered
 from articles.models import (
@@ -248,9 +249,12 @@ def test_a_new_version_of_the_code_renders_every_page_again(
     assert RenderedArticle.objects.get(pk=report.pk).page_version == "phien-ban-moi"
 
 
-def test_the_version_is_a_digest_of_templates_and_code():
+def test_the_version_is_a_digest_of_templates_and_code(tmp_path):
     assert len(rendered.version()) == 40
-    assert rendered.version() == rendered.version()
+    assert rendered.version.cache_info().currsize == 1
+    # runserver edits templates in place: the digest is made again.
+    file_changed.send(sender=None, file_path=tmp_path / "article_detail.html")
+    assert rendered.version.cache_info().currsize == 0
 
 
 def test_editors_still_see_unpublished_articles_rendered_live(
