@@ -22,8 +22,9 @@ Keeping stored HTML right:
   A change that commits in between, or that still holds the row, makes the
   update match nothing: HTML rendered from old rows is never stored.
 - *Code and static files.* ``version()`` is a digest of the templates, the
-  app's code, Django's version and the static files manifest; a deployment
-  that changes any of them makes every stored page stale at once.
+  app's code, Django's version, the static files manifest and the settings
+  that shape addresses and dates; a deployment that changes any of them
+  makes every stored page stale at once.
 - *The address of the site.* Pages are rendered for ``RENDER_ROOT`` and the
   request's own scheme and host replace it when served.
 """
@@ -72,7 +73,9 @@ PAGE_STATEMENT = "wardnews_article_page"
 
 @functools.cache
 def version() -> str:
-    """A digest of everything that shapes the HTML besides the rows."""
+    """A digest of everything that shapes the HTML besides the rows: the
+    code, the templates, the static files manifest and the settings that
+    appear in addresses and dates."""
     digest = hashlib.sha1(django.get_version().encode())
     sources = [APP_DIR, *(Path(d) for t in settings.TEMPLATES for d in t["DIRS"])]
     for source in sources:
@@ -82,7 +85,8 @@ def version() -> str:
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
         digest.update(manifest.read_bytes())
-    digest.update(f"{settings.STATIC_URL}|{settings.MEDIA_URL}".encode())
+    shaping = ("STATIC_URL", "MEDIA_URL", "TIME_ZONE", "LANGUAGE_CODE")
+    digest.update(repr([getattr(settings, name) for name in shaping]).encode())
     return digest.hexdigest()
 
 

@@ -249,12 +249,20 @@ def test_a_new_version_of_the_code_renders_every_page_again(
     assert RenderedArticle.objects.get(pk=report.pk).page_version == "phien-ban-moi"
 
 
-def test_the_version_is_a_digest_of_templates_and_code(tmp_path):
-    assert len(rendered.version()) == 40
+def test_the_version_is_a_digest_of_templates_and_code(tmp_path, settings):
+    current = rendered.version()
+    assert len(current) == 40
     assert rendered.version.cache_info().currsize == 1
     # runserver edits templates in place: the digest is made again.
     file_changed.send(sender=None, file_path=tmp_path / "article_detail.html")
     assert rendered.version.cache_info().currsize == 0
+    assert rendered.version() == current
+    settings.TIME_ZONE = "Asia/Bangkok"  # dates on the pages change
+    rendered.version.cache_clear()
+    try:
+        assert rendered.version() != current
+    finally:
+        rendered.version.cache_clear()
 
 
 def test_editors_still_see_unpublished_articles_rendered_live(
