@@ -146,8 +146,7 @@ def render_card(article: Article) -> str:
     """The card of ``article`` (loaded with ``Article.objects.for_listing``)
     as stored: a level 2 heading, its picture loaded lazily (``card_as``
     makes the other forms)."""
-    with pagecache.computed_fresh():
-        return render_to_string(CARD_TEMPLATE, {"article": article, "level": 2})
+    return render_to_string(CARD_TEMPLATE, {"article": article, "level": 2})
 
 
 def card_as(card: str, *, level: int = 2, eager: bool = False) -> str:
@@ -259,7 +258,6 @@ def _prepared(name: str, sql: str) -> bool:
         or not settings.WARDNEWS_PREPARED_STATEMENTS
     ):
         return False
-    connection.ensure_connection()
     session = connection.connection
     if getattr(connection, "_wardnews_prepared_on", None) is not session:
         numbered = sql.split("%s")

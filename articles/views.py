@@ -70,7 +70,9 @@ class HomeView(TemplateView):
         featured = list(articles.with_stored_card().filter(featured=True)[:3])
         menu = {category.pk: category for category in categories()}
         ranked = newest_in_each_category(
-            articles.exclude(pk__in=[a.pk for a in featured]), self.per_category, menu
+            articles.exclude(pk__in=[a.pk for a in featured]),
+            self.per_category,
+            list(menu),
         )
         sections = {}
         for article in ranked:
@@ -94,9 +96,11 @@ class CardListMixin(PublishedArticlesMixin):
         return Article.objects.published().with_stored_card()
 
     def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        rendered.fill_cards(paginated[2])
-        return paginated
+        paginator, page, articles, is_paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        rendered.fill_cards(articles)
+        return paginator, page, articles, is_paginated
 
 
 class ArticleListView(CardListMixin, ListView):

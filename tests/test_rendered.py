@@ -204,25 +204,6 @@ def test_publication_is_decided_at_each_read_not_when_rendered(client, report):
     assert "Hội nghị sơ kết" in read(client, report)
 
 
-def test_a_page_rendered_while_its_article_changed_is_not_stored(
-    client, monkeypatch, report
-):
-    render = rendered.render_page
-
-    def render_during_an_edit(article):
-        page = render(article)
-        # Another process edits the article and commits meanwhile.
-        Article.objects.filter(pk=article.pk).update(title="Tiêu đề đã sửa")
-        rendered.mark_stale([article.pk])
-        return page
-
-    monkeypatch.setattr(rendered, "render_page", render_during_an_edit)
-    assert "Hội nghị sơ kết" in read(client, report)
-    assert not is_current(report)
-    monkeypatch.setattr(rendered, "render_page", render)
-    assert "Tiêu đề đã sửa" in read(client, report)
-
-
 def test_the_page_lookup_publishes_what_published_does(make_article):
     now, hour = timezone.now(), datetime.timedelta(hours=1)
     for status in Article.Status:
@@ -318,22 +299,31 @@ def test_a_changed_card_is_rendered_again_in_the_list(client, make_article, repo
     assert page.count("· Thông báo của phường") == 2
 
 
-def test_a_card_rendered_while_its_article_changed_is_not_stored(
-    client, monkeypatch, report
+@pytest.mark.parametrize(
+    "renderer, url, version_field",
+    [
+        ("render_page", None, "page_version"),
+        ("render_card", "/tin-tuc/", "card_version"),
+    ],
+)
+def test_html_rendered_while_its_article_changed_is_not_stored(
+    client, monkeypatch, report, renderer, url, version_field
 ):
-    render = rendered.render_card
+    render = getattr(rendered, renderer)
 
     def render_during_an_edit(article):
-        card = render(article)
+        html = render(article)
+        # Another process edits the article and commits meanwhile.
         Article.objects.filter(pk=article.pk).update(title="Tiêu đề đã sửa")
         rendered.mark_stale([article.pk])
-        return card
+        return html
 
-    monkeypatch.setattr(rendered, "render_card", render_during_an_edit)
-    assert "Hội nghị sơ kết" in client.get("/tin-tuc/").content.decode()
-    assert RenderedArticle.objects.get(pk=report.pk).card_version == ""
-    monkeypatch.setattr(rendered, "render_card", render)
-    assert "Tiêu đề đã sửa" in client.get("/tin-tuc/").content.decode()
+    url = url or report.get_absolute_url()
+    monkeypatch.setattr(rendered, renderer, render_during_an_edit)
+    assert "Hội nghị sơ kết" in client.get(url).content.decode()
+    assert getattr(RenderedArticle.objects.get(pk=report.pk), version_field) == ""
+    monkeypatch.setattr(rendered, renderer, render)
+    assert "Tiêu đề đã sửa" in client.get(url).content.decode()
 
 
 def test_migrating_gives_every_existing_article_its_row(make_article):
