@@ -46,6 +46,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from .models import Article
+from .transactions import first_in_transaction
 
 GENERATION_KEY = "pagecache:generation"
 NO_CHANGE = "none"
@@ -122,17 +123,10 @@ def bump_generation_now_and_on_commit() -> None:
     transaction commits, so a page rendered by another process between the
     save and the commit is not kept under the new generation."""
     bump_generation()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and not getattr(
-        connection, "_pagecache_bump_pending", False
+    if transaction.get_connection().in_atomic_block and first_in_transaction(
+        "pagecache-bump"
     ):
-        connection._pagecache_bump_pending = True
-
-        def after_commit():
-            connection._pagecache_bump_pending = False
-            bump_generation()
-
-        transaction.on_commit(after_commit)
+        transaction.on_commit(bump_generation)
 
 
 def _seconds_left(until: float | None, limit: int) -> int:

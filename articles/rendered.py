@@ -37,7 +37,7 @@ import django
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, QueryDict
@@ -59,6 +59,7 @@ from .models import (
     RenderedArticle,
     SiteSettings,
 )
+from .transactions import first_in_transaction, forget_in_transaction
 
 RENDER_HOST = "wardnews.invalid"
 RENDER_ROOT = f"http://{RENDER_HOST}"
@@ -285,44 +286,17 @@ def mark_stale(articles=None) -> None:
     rows.update(page_version="", card_version="", stamp=F("stamp") + 1)
 
 
-class _Marked(set):
-    """Articles already marked stale in the current transaction. Registered
-    as its commit callback, so it is known to end with the transaction, or
-    with the savepoint it was made in."""
-
-    def __call__(self):
-        self.clear()
-
-
-def _marked_in_transaction() -> _Marked | None:
-    current = transaction.get_connection()
-    if not current.in_atomic_block:
-        return None
-    marked = getattr(current, "_rendered_marked", None)
-    if marked is None or not any(item[1] is marked for item in current.run_on_commit):
-        marked = current._rendered_marked = _Marked()
-        transaction.on_commit(marked)
-    return marked
-
-
 def _article_changed(pk: int | None) -> None:
     """Mark one article stale, once per transaction: an admin save writes
     dozens of attendee and photo rows of the same article."""
-    if pk is None:
-        return
-    marked = _marked_in_transaction()
-    if marked is None or pk not in marked:
+    if pk is not None and first_in_transaction(("stale", pk)):
         mark_stale([pk])
-        if marked is not None:
-            marked.add(pk)
 
 
 def _forget_mark(pk: int) -> None:
     # Stored again inside the transaction that marked it: the next change
     # in the same transaction must mark it again.
-    marked = getattr(transaction.get_connection(), "_rendered_marked", None)
-    if marked is not None:
-        marked.discard(pk)
+    forget_in_transaction(("stale", pk))
 
 
 def _article_saved(sender, instance, created=False, **kwargs):
