@@ -18,7 +18,7 @@ from articles.models import (
 )
 
 # The search tests' seed report and neighbours (fixtures ``seed``, ``other``).
-pytest_plugins = ["tests.search_data"]
+pytest_plugins = ["tests.fill_data", "tests.search_data"]
 
 
 @pytest.fixture(autouse=True)
