@@ -29,15 +29,9 @@ Keeping stored HTML right:
   request's own scheme and host replace it when served.
 """
 
-import functools
-import hashlib
-from pathlib import Path
-
-import django
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, QueryDict
@@ -45,7 +39,7 @@ from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
 from django.utils.safestring import mark_safe
 
-from . import context_processors, pagecache
+from . import context_processors, pagecache, prepared
 from .models import (
     Article,
     ArticleQuerySet,
@@ -59,6 +53,7 @@ from .models import (
     RenderedArticle,
     SiteSettings,
 )
+from .release import version
 from .transactions import first_in_transaction, forget_in_transaction
 
 RENDER_HOST = "wardnews.invalid"
@@ -66,32 +61,12 @@ RENDER_ROOT = f"http://{RENDER_HOST}"
 PAGE_TEMPLATE = "articles/article_detail.html"
 CARD_TEMPLATE = "includes/_article_card.html"
 LAZY, EAGER = 'loading="lazy"', 'fetchpriority="high"'
-APP_DIR = Path(__file__).resolve().parent
 ARTICLE_TABLE = Article._meta.db_table
 RENDERED_TABLE = RenderedArticle._meta.db_table
 PAGE_STATEMENT = "wardnews_article_page"
 
 
-@functools.cache
-def version() -> str:
-    """A digest of everything that shapes the HTML besides the rows: the
-    code, the templates, the static files manifest and the settings that
-    appear in addresses and dates."""
-    digest = hashlib.sha1(django.get_version().encode())
-    sources = [APP_DIR, *(Path(d) for t in settings.TEMPLATES for d in t["DIRS"])]
-    for source in sources:
-        for path in sorted(source.rglob("*")):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
-                digest.update(path.read_bytes())
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.is_file():
-        digest.update(manifest.read_bytes())
-    shaping = ("STATIC_URL", "MEDIA_URL", "TIME_ZONE", "LANGUAGE_CODE")
-    digest.update(repr([getattr(settings, name) for name in shaping]).encode())
-    return digest.hexdigest()
-
-
-class _RenderRequest(HttpRequest):
+class RenderRequest(HttpRequest):
     """An anonymous GET of ``path`` on ``RENDER_HOST``."""
 
     def __init__(self, path: str):
@@ -116,7 +91,7 @@ def render_page(article: Article) -> str:
     this process's cache: with local-memory caches, another process's edit
     reaches the database marks before it reaches this cache.
     """
-    request = _RenderRequest(article.get_absolute_url())
+    request = RenderRequest(article.get_absolute_url())
     context = {"article": article, "object": article, "is_draft_view": False}
     with pagecache.computed_fresh():
         context.update(context_processors.site(request, fresh=True))
@@ -228,53 +203,8 @@ def _page_row(slug: str) -> tuple | None:
     )
     params = [slug, *params]
     with connection.cursor() as cursor:
-        if _prepared(PAGE_STATEMENT, sql):
-            try:
-                cursor.execute(
-                    f"EXECUTE {PAGE_STATEMENT}({', '.join(['%s'] * len(params))})",
-                    params,
-                )
-                return cursor.fetchone()
-            except DatabaseError:
-                # Gone with the session (a pooler, DISCARD ALL): the plain
-                # query this time, prepared again on the next request.
-                connection._wardnews_prepared_on = None
-        cursor.execute(sql, params)
+        prepared.execute(cursor, sql, params, PAGE_STATEMENT)
         return cursor.fetchone()
-
-
-def _prepared(name: str, sql: str) -> bool:
-    """Whether ``sql`` can run as PostgreSQL prepared statement ``name``,
-    preparing it once per database session.
-
-    Planning the page lookup costs the database more than running it (about
-    0.1 ms against 0.03 ms); prepared, it is planned once per connection.
-    Only outside transactions, where a failed EXECUTE can fall back to the
-    plain query, and never with WARDNEWS_PREPARED_STATEMENTS off (PgBouncer
-    in transaction mode moves sessions between requests).
-    """
-    if (
-        connection.vendor != "postgresql"
-        or connection.in_atomic_block
-        or not settings.WARDNEWS_PREPARED_STATEMENTS
-    ):
-        return False
-    session = connection.connection
-    if getattr(connection, "_wardnews_prepared_on", None) is not session:
-        numbered = sql.split("%s")
-        numbered = "".join(
-            f"{part}${index}" if index < len(numbered) else part
-            for index, part in enumerate(numbered, 1)
-        )
-        # Session set-up, as Django's own time zone SET: not a page query.
-        with session.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name]
-            )
-            if cursor.fetchone() is None:
-                cursor.execute(f"PREPARE {name} AS {numbered}")
-        connection._wardnews_prepared_on = session
-    return True
 
 
 def mark_stale(articles=None) -> None:

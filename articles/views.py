@@ -10,15 +10,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 
-from . import pagecache, rendered, search
+from . import cardlists, pagecache, rendered, search
 from .context_processors import categories
 from .forms import MeetingFilterForm
 from .models import (
     Article,
     Attendance,
-    Category,
     Official,
     Page,
     Position,
@@ -87,35 +86,47 @@ class HomeView(TemplateView):
         )
 
 
-class CardListMixin(PublishedArticlesMixin):
-    """Lists of article cards, each stored with its article (see
-    ``articles.rendered``): the list reads twelve stored cards instead of
-    rendering them."""
+class CardListView(View):
+    """A list of published article cards, newest first, twelve a page,
+    assembled from its stored parts (see ``articles.cardlists``)."""
 
-    def get_queryset(self):
-        return Article.objects.published().with_stored_card()
+    template_name = ""
+    paginate_by = 12
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, articles, is_paginated = super().paginate_queryset(
-            queryset, page_size
+    def get_scope(self) -> cardlists.Scope:
+        """Which articles the list shows; 404 for a list that does not exist."""
+        return cardlists.Scope()
+
+    def get_frame_context(self) -> dict:
+        """What the template shows around the cards, besides the site: asked
+        for only when the frame is rendered."""
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        scope = self.get_scope()
+        page = cardlists.page(request, scope, self.paginate_by)
+        frame = cardlists.frame(
+            request.path, self.template_name, self.get_frame_context
         )
-        rendered.fill_cards(articles)
-        return paginator, page, articles, is_paginated
+        return HttpResponse(frame.fill(request, cardlists.cards_html(page)))
 
 
-class ArticleListView(CardListMixin, ListView):
+class ArticleListView(CardListView):
     template_name = "articles/article_list.html"
 
 
-class CategoryDetailView(CardListMixin, ListView):
+class CategoryDetailView(CardListView):
     template_name = "articles/category_detail.html"
 
-    def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(category=self.category)
+    def get_scope(self):
+        slug = self.kwargs["slug"]
+        self.category = next((c for c in categories() if c.slug == slug), None)
+        if self.category is None:
+            raise Http404(_("Không có chuyên mục này."))
+        return cardlists.Scope(category_id=self.category.pk)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(category=self.category, **kwargs)
+    def get_frame_context(self):
+        return {"category": self.category}
 
 
 class MeetingListView(PublishedArticlesMixin, ListView):
@@ -262,35 +273,30 @@ class ArchiveIndexView(TemplateView):
         return super().get_context_data(years=list(years.items()), **kwargs)
 
 
-class ArchiveMonthView(CardListMixin, ListView):
+class ArchiveMonthView(CardListView):
     template_name = "articles/archive_month.html"
 
-    def get_queryset(self):
+    def get_scope(self):
         year, month = self.kwargs["year"], self.kwargs["month"]
         if not (1 <= month <= 12 and 1900 <= year <= 2999):
             raise Http404(_("Không có tháng này trong lưu trữ."))
         zone = timezone.get_current_timezone()
         self.month = datetime.datetime(year, month, 1, tzinfo=zone)
         following = (self.month + datetime.timedelta(days=32)).replace(day=1)
-        return (
-            super()
-            .get_queryset()
-            .filter(publish_at__gte=self.month, publish_at__lt=following)
-        )
+        return cardlists.Scope(since=self.month, until=following)
 
-    def get_context_data(self, **kwargs):
+    def get_frame_context(self):
         months = list(
             Article.objects.published().datetimes("publish_at", "month", order="ASC")
         )
         key = (self.month.year, self.month.month)
         older = [m for m in months if (m.year, m.month) < key]
         newer = [m for m in months if (m.year, m.month) > key]
-        return super().get_context_data(
-            month=self.month,
-            previous_month=older[-1] if older else None,
-            next_month=newer[0] if newer else None,
-            **kwargs,
-        )
+        return {
+            "month": self.month,
+            "previous_month": older[-1] if older else None,
+            "next_month": newer[0] if newer else None,
+        }
 
 
 class PageListView(ListView):

@@ -44,7 +44,7 @@ def test_next_link_seeks_without_offset(client, forty_articles):
     assert not any("OFFSET" in sql for sql in article_queries)
     # A plain upper bound next to the OR: the index is entered at the cursor
     # (without it PostgreSQL walked every newer row: 75 ms at 100,000).
-    assert any(sql.count('"publish_at" <=') == 2 for sql in article_queries)
+    assert any(sql.count("publish_at <=") == 2 for sql in article_queries)
     assert titles(client.get("/tin-tuc/?page=2")) == titles(second)
 
 
@@ -131,8 +131,7 @@ def test_lists_leave_the_body_and_search_copies_in_the_database(client, forty_ar
         client.get("/tin-tuc/")
         client.get("/")
     selects = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
-    article_rows = [sql for sql in selects if '"articles_article"."title"' in sql]
-    assert article_rows
+    article_rows = [sql for sql in selects if "articles_article" in sql]
+    assert len(article_rows) >= 2
     for sql in article_rows:
-        assert '"articles_article"."body"' not in sql
-        assert '"articles_article"."search_body"' not in sql
+        assert not re.search(r"\bbody\b|search_", sql), sql

@@ -1,0 +1,255 @@
+"""Lists of article cards (the news, a category, a month of the archive)
+assembled from parts made ahead instead of rendered on every request.
+
+A list page has three parts:
+
+- *the frame*: everything around the cards (head, header, menu, title, a
+  category's description, the archive's neighbouring months), rendered with
+  the list's own template once per content generation and address
+  (``pagecache.remember``), like the site-wide parts of every page. The
+  request's own address goes in when served, as for stored article pages.
+- *the cards*, stored with each article (``articles.rendered``), read with
+  the list's twelve rows in one raw query, prepared on PostgreSQL
+  (``articles.prepared``).
+- *the pager*, rendered per request from the page's edge rows.
+
+Pagination is the one of ``articles.pagination`` (links carry a cursor; a
+typed deep page skips rows in the index), written as raw SQL because
+building the ORM query cost several times running it. Tests keep the two in
+step.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db import connection
+from django.http import Http404
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from . import context_processors, pagecache, prepared, rendered
+from .models import Article, ArticleQuerySet
+from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
+
+BODY = "\ue000cards\ue000"
+CANONICAL = "\ue000canonical\ue000"
+LIST_TEMPLATE = "includes/_article_list.html"
+SELECT = (
+    "SELECT a.id, a.publish_at, a.cover_id, r.card, r.card_version, r.stamp"
+    f" FROM {rendered.ARTICLE_TABLE} a"
+    f" LEFT JOIN {rendered.RENDERED_TABLE} r ON r.article_id = a.id"
+)
+NEWEST = "ORDER BY a.publish_at DESC, a.id DESC"
+
+
+class StoredCard(NamedTuple):
+    card: str
+    card_version: str
+    stamp: int
+
+
+class CardRow:
+    """One article of a list: what its card and the pager need."""
+
+    __slots__ = ("pk", "publish_at", "cover_id", "rendered", "card")
+
+    def __init__(self, pk, publish_at, cover_id, card, card_version, stamp):
+        self.pk = pk
+        self.publish_at = _moment(publish_at)
+        self.cover_id = cover_id
+        self.rendered = None if stamp is None else StoredCard(card, card_version, stamp)
+
+
+def _moment(value) -> datetime.datetime:
+    if isinstance(value, str):  # SQLite hands back the stored text
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _sql_moment(value: datetime.datetime):
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The published articles a list shows: all, one category's, or those
+    published in ``[since, until)``."""
+
+    category_id: int | None = None
+    since: datetime.datetime | None = None
+    until: datetime.datetime | None = None
+
+    def where(self, alias: str = "a") -> tuple[str, list]:
+        sql, params = ArticleQuerySet.published_sql(alias, connection)
+        parts = [sql]
+        if self.category_id is not None:
+            parts.append(f"{alias}.category_id = %s")
+            params.append(self.category_id)
+        if self.since is not None:
+            parts.append(f"{alias}.publish_at >= %s")
+            params.append(_sql_moment(self.since))
+        if self.until is not None:
+            parts.append(f"{alias}.publish_at < %s")
+            params.append(_sql_moment(self.until))
+        return " AND ".join(parts), params
+
+    def queryset(self):
+        """The same articles through the ORM, newest first."""
+        articles = Article.objects.published().newest_first()
+        if self.category_id is not None:
+            articles = articles.filter(category_id=self.category_id)
+        if self.since is not None:
+            articles = articles.filter(publish_at__gte=self.since)
+        if self.until is not None:
+            articles = articles.filter(publish_at__lt=self.until)
+        return articles
+
+    def count(self) -> int:
+        where, params = self.where()
+        sql = f"SELECT COUNT(*) FROM {rendered.ARTICLE_TABLE} a WHERE {where}"
+        return _fetch(sql, params)[0][0]
+
+    def rows(self, offset: int, limit: int) -> list[CardRow]:
+        """Rows ``offset`` to ``offset + limit``, newest first. Far down, the
+        rows are skipped in the index alone and the page's rows joined by
+        key."""
+        where, params = self.where()
+        if not offset:
+            sql = f"{SELECT} WHERE {where} {NEWEST} LIMIT {limit:d}"
+        elif offset < DEFERRED_JOIN_FROM:
+            sql = f"{SELECT} WHERE {where} {NEWEST} LIMIT {limit:d} OFFSET %s"
+            params.append(offset)
+        else:
+            inner, params = self.where("b")
+            sql = (
+                f"{SELECT} WHERE a.id IN (SELECT b.id FROM"
+                f" {rendered.ARTICLE_TABLE} b WHERE {inner}"
+                f" ORDER BY b.publish_at DESC, b.id DESC LIMIT {limit:d} OFFSET %s)"
+                f" {NEWEST}"
+            )
+            params.append(offset)
+        return _cards(sql, params)
+
+    def rows_after(self, edge: tuple, limit: int) -> list[CardRow]:
+        """The ``limit`` rows just older than ``edge`` (moment, id). The bare
+        bound first: the database seeks the index to it instead of walking
+        every newer row to test the OR."""
+        where, params = self.where()
+        moment, pk = _sql_moment(edge[0]), edge[1]
+        sql = (
+            f"{SELECT} WHERE {where} AND a.publish_at <= %s"
+            " AND (a.publish_at < %s OR (a.publish_at = %s AND a.id < %s))"
+            f" {NEWEST} LIMIT {limit:d}"
+        )
+        return _cards(sql, [*params, moment, moment, moment, pk])
+
+    def rows_before(self, edge: tuple, limit: int) -> list[CardRow]:
+        """The ``limit`` rows just newer than ``edge``, newest first."""
+        where, params = self.where()
+        moment, pk = _sql_moment(edge[0]), edge[1]
+        sql = (
+            f"{SELECT} WHERE {where} AND a.publish_at >= %s"
+            " AND (a.publish_at > %s OR (a.publish_at = %s AND a.id > %s))"
+            f" ORDER BY a.publish_at, a.id LIMIT {limit:d}"
+        )
+        return _cards(sql, [*params, moment, moment, moment, pk])[::-1]
+
+
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        prepared.execute(cursor, sql, params)
+        return cursor.fetchall()
+
+
+def _cards(sql: str, params: list) -> list[CardRow]:
+    return [CardRow(*row) for row in _fetch(sql, params)]
+
+
+class _Counted(Paginator):
+    """A paginator that knows its count and holds no rows itself."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__((), per_page)
+        self.count = count
+
+
+def page(request, scope: Scope, per_page: int) -> CursorPage:
+    """The page of ``scope`` that ``request`` asks for (``?page=``, with a
+    cursor from the pager's links), its cards filled; 404 for a page that
+    does not exist."""
+    params = request.GET
+    others = params.copy()
+    for name in ("page", AFTER, BEFORE):
+        others.pop(name, None)
+    other_params = others.urlencode()
+    count = pagecache.remember(f"count:{request.path}?{other_params}", scope.count)
+    paginator = _Counted(count, per_page)
+    number = params.get("page") or 1
+    try:
+        number = paginator.validate_number(
+            paginator.num_pages if number == "last" else number
+        )
+    except InvalidPage as error:
+        raise Http404(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
+    after = decode_cursor(params.get(AFTER, ""))
+    before = decode_cursor(params.get(BEFORE, ""))
+    rows = []
+    if after:
+        rows = scope.rows_after(after, per_page)
+    elif before:
+        rows = scope.rows_before(before, per_page)
+    if not rows:  # no cursor, or one that leads nowhere
+        rows = scope.rows((number - 1) * per_page, per_page)
+    rendered.fill_cards(rows)
+    result = CursorPage(rows, number, paginator)
+    result.other_params = other_params
+    return result
+
+
+class Frame(NamedTuple):
+    """A list page around its cards, rendered for ``rendered.RENDER_ROOT``."""
+
+    head: str
+    tail: str
+
+    def fill(self, request, cards: str) -> str:
+        root = request.build_absolute_uri("/")[:-1]
+        canonical = escape(context_processors.canonical_url(request))
+        head, tail = (
+            part.replace(rendered.RENDER_ROOT, root).replace(CANONICAL, canonical)
+            for part in (self.head, self.tail)
+        )
+        return head + cards + tail
+
+
+def frame(path: str, template_name: str, context: Callable[[], dict]) -> Frame:
+    """The frame of the list at ``path``, rendered from ``template_name``
+    with ``context()`` once per content generation."""
+
+    def render() -> Frame:
+        request = rendered.RenderRequest(path)
+        head, _sep, tail = render_to_string(
+            template_name,
+            {**context(), "card_list": mark_safe(BODY), "canonical_url": CANONICAL},
+            request=request,
+        ).partition(BODY)
+        return Frame(head, tail)
+
+    return pagecache.remember(f"list-frame:{path}", render)
+
+
+def cards_html(page: CursorPage) -> str:
+    """The cards of ``page`` and its pager."""
+    cards = "".join(row.card for row in page.object_list)
+    return get_template(LIST_TEMPLATE).render(
+        {"cards": mark_safe(cards), "page_obj": page}
+    )

@@ -1,0 +1,178 @@
+"""Card lists assembled from a frame kept per content generation, stored
+cards and a pager (``articles.cardlists``)."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import cardlists
+from articles.models import Category, SiteSettings
+from articles.pagination import CursorPaginator
+
+pytestmark = pytest.mark.django_db
+
+MARCH = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def articles(make_article, category):
+    """150 articles in two categories, some sharing a moment, a few not
+    visible (draft, scheduled, expired)."""
+    other = Category.objects.create(name="Văn hóa - Xã hội")
+    made = []
+    for index in range(150):
+        # Pairs share a publish_at: the id breaks the tie.
+        moment = MARCH - datetime.timedelta(hours=index // 2 * 7)
+        made.append(
+            make_article(
+                f"Bài số {index:03d}",
+                publish_at=moment,
+                category=category if index % 3 else other,
+            )
+        )
+    now = timezone.now()
+    make_article("Bản nháp", status="draft")
+    make_article("Sắp đăng", publish_at=now + datetime.timedelta(days=1))
+    make_article(
+        "Đã hết hạn",
+        publish_at=now - datetime.timedelta(days=2),
+        expire_at=now - datetime.timedelta(hours=1),
+    )
+    return made
+
+
+def scopes(category):
+    april = datetime.datetime(2025, 4, 1, tzinfo=datetime.UTC)
+    return [
+        cardlists.Scope(),
+        cardlists.Scope(category_id=category.pk),
+        cardlists.Scope(since=MARCH - datetime.timedelta(days=14), until=april),
+    ]
+
+
+@pytest.fixture
+def remembered(settings):
+    """Frames and counts kept per generation, whole pages not cached: every
+    request reaches the view."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+
+
+def ids(rows) -> list[int]:
+    return [row.pk for row in rows]
+
+
+def test_raw_rows_equal_the_orm_pages(articles, category):
+    """Every way of reaching a page gives what ``CursorPaginator`` gives
+    through the ORM: typed pages (near and deep), and pages sought from the
+    neighbouring page's edge, both ways."""
+    for scope in scopes(category):
+        orm = CursorPaginator(scope.queryset(), 12, count_key="test")
+        assert scope.count() == orm.count
+        for number in orm.page_range:
+            expected = orm.page(number)
+            assert ids(scope.rows((number - 1) * 12, 12)) == ids(expected)
+            if number > 1:
+                edge = orm.page(number - 1).object_list[-1]
+                after = (edge.publish_at, edge.pk)
+                assert ids(scope.rows_after(after, 12)) == ids(expected)
+                assert ids(orm.seek(number, after=after)) == ids(expected)
+            if number < orm.num_pages:
+                edge = orm.page(number + 1).object_list[0]
+                before = (edge.publish_at, edge.pk)
+                assert ids(scope.rows_before(before, 12)) == ids(expected)
+
+
+def test_rows_carry_what_cards_and_the_pager_need(articles):
+    newest = articles[1]  # shares its moment with articles[0], a higher id
+    row = cardlists.Scope().rows(0, 1)[0]
+    assert (row.pk, row.publish_at, row.cover_id) == (
+        newest.pk,
+        newest.publish_at,
+        None,
+    )
+    assert row.publish_at.tzinfo is not None
+
+
+def test_frame_is_rendered_once_per_content_generation(
+    client, remembered, category, make_article
+):
+    make_article("Bài thứ nhất")
+    client.get(category.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(category.get_absolute_url()).content.decode()
+    assert "Bài thứ nhất" in page
+    assert len(queries) == 1  # the cards, nothing for the frame
+
+    category.description = "Tin về hoạt động của Đảng ủy và Ủy ban phường."
+    category.save()
+    site = SiteSettings.load()
+    site.address = "99 đường Nguyễn Thị Định"
+    site.save()
+    page = client.get(category.get_absolute_url()).content.decode()
+    assert "Tin về hoạt động của Đảng ủy và Ủy ban phường." in page
+    assert "99 đường Nguyễn Thị Định" in page
+
+
+def test_new_article_joins_the_list_and_the_archive_links(
+    client, remembered, make_article
+):
+    make_article("Tháng ba", publish_at=MARCH)
+    march = client.get("/luu-tru/2025/3/").content.decode()
+    assert "/luu-tru/2025/4/" not in march
+    make_article("Tháng tư", publish_at=MARCH + datetime.timedelta(days=40))
+    march = client.get("/luu-tru/2025/3/").content.decode()
+    assert 'href="/luu-tru/2025/4/"' in march
+    assert "Tháng tư" in client.get("/tin-tuc/").content.decode()
+
+
+def test_frame_carries_the_request_address_and_page(client, remembered, articles):
+    first = client.get("/tin-tuc/", HTTP_HOST="localhost").content.decode()
+    assert '<link rel="canonical" href="http://localhost/tin-tuc/">' in first
+    third = client.get("/tin-tuc/?page=3", HTTP_HOST="127.0.0.1").content.decode()
+    assert '<link rel="canonical" href="http://127.0.0.1/tin-tuc/?page=3">' in third
+    assert '<meta property="og:url" content="http://127.0.0.1/tin-tuc/?page=3">' in (
+        third
+    )
+    for page in (first, third):
+        assert "wardnews.invalid" not in page
+        assert "\ue000" not in page
+    assert "Trang 3 / 13" in third
+
+
+def test_pager_keeps_other_parameters(client, articles, category):
+    page = client.get(category.get_absolute_url() + "?page=2&nguon=zalo")
+    html = page.content.decode()
+    assert re.search(r'href="\?nguon=zalo&amp;page=3&amp;sau=[\d.]+" rel="next"', html)
+
+
+@pytest.mark.parametrize("url", ["/tin-tuc/", "/luu-tru/2025/3/"])
+def test_empty_lists_say_so(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Chưa có bài viết nào." in response.content.decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
+)
+@pytest.mark.django_db(transaction=True)
+def test_list_rows_run_prepared_with_one_plan(client, make_article):
+    """Planned once per session: left to choose, PostgreSQL planned every
+    EXECUTE again."""
+    make_article("Bài thứ nhất")
+    for _ in range(3):
+        assert "Bài thứ nhất" in client.get("/tin-tuc/").content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            ["%r.card, r.card_version%"],
+        )
+        assert cursor.fetchall() == [(3, 0)]
