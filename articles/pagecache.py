@@ -45,6 +45,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from . import release
 from .models import Article
 from .transactions import first_in_transaction
 
@@ -249,7 +250,7 @@ def remember(name: str, compute: Callable[[], Any]) -> Any:
     limit = int(getattr(settings, "WARDNEWS_COUNT_CACHE_SECONDS", 600))
     if not limit or _fresh.get():
         return compute()
-    key = f"pagecache:value:{hashlib.md5(name.encode()).hexdigest()}"
+    key = f"pagecache:value:{_release()}:{hashlib.md5(name.encode()).hexdigest()}"
     gen, value = _lookup(key)
     if value is None:
         value = compute()
@@ -325,7 +326,14 @@ def _page_key(request: HttpRequest) -> str | None:
     except DisallowedHost:
         return None
     url = f"{request.scheme}://{host}{request.get_full_path()}"
-    return f"pagecache:page:{hashlib.md5(url.encode()).hexdigest()}"
+    return f"pagecache:page:{_release()}:{hashlib.md5(url.encode()).hexdigest()}"
+
+
+def _release() -> str:
+    """Entries are kept per release: one whose templates or code changed
+    never serves what an older one made, though both share the generation
+    (an edit through either reaches both during a rolling release)."""
+    return release.version()[:12]
 
 
 def _public_headers(seconds: int) -> dict[str, str]:

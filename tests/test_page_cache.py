@@ -8,11 +8,12 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from articles import pagecache, rendered
+from articles import cardlists, pagecache, rendered
 from articles.models import Article
 
 pytestmark = pytest.mark.django_db
@@ -435,3 +436,24 @@ def test_entries_from_an_older_release_count_as_absent(
     response = client.get("/tin-tuc/")
     assert response.status_code == 200
     assert response["X-Cache"] == "MISS"
+
+
+def test_a_release_never_serves_what_an_older_one_cached(
+    client, page_cache, make_article, monkeypatch
+):
+    """Pages and the parts kept per generation (here the list's frame) are
+    kept per release: a new release's templates show at once, with no edit
+    to bump the generation."""
+    make_article("Lịch tiêm chủng tháng 12")
+    client.get("/tin-tuc/")
+    assert client.get("/tin-tuc/")["X-Cache"] == "HIT"
+
+    def new_template(*args, **kwargs):
+        return render_to_string(*args, **kwargs).replace("</h1>", " mới</h1>")
+
+    monkeypatch.setattr(cardlists, "render_to_string", new_template)
+    assert "Tin tức mới" not in client.get("/tin-tuc/?trang-khac").content.decode()
+    monkeypatch.setattr(pagecache.release, "version", lambda: "phien-ban-moi")
+    response = client.get("/tin-tuc/")
+    assert response["X-Cache"] == "MISS"
+    assert "<h1>Tin tức mới</h1>" in response.content.decode()
