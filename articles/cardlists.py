@@ -20,6 +20,7 @@ step.
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -31,22 +32,26 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from . import context_processors, pagecache, prepared, rendered
+from . import context_processors, pagecache, prepared, release, rendered
 from .models import Article, ArticleQuerySet
 from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
 
 BODY = "\ue000cards\ue000"
 CANONICAL = "\ue000canonical\ue000"
 LIST_TEMPLATE = "includes/_article_list.html"
+PAGER_TEMPLATE = "includes/_pagination.html"
+# Pagers kept per process (see pager_html): a few hundred bytes each.
+PAGERS = 2048
 SELECT = (
     "SELECT a.id, a.publish_at, a.cover_id, r.card, r.card_version, r.stamp"
     f" FROM {rendered.ARTICLE_TABLE} a"
     f" LEFT JOIN {rendered.RENDERED_TABLE} r ON r.article_id = a.id"
 )
 NEWEST = "ORDER BY a.publish_at DESC, a.id DESC"
+PAGING = {"page", AFTER, BEFORE}
 
 
 class StoredCard(NamedTuple):
@@ -58,13 +63,18 @@ class StoredCard(NamedTuple):
 class CardRow:
     """One article of a list: what its card and the pager need."""
 
-    __slots__ = ("pk", "publish_at", "cover_id", "rendered", "card")
+    __slots__ = ("pk", "_publish_at", "cover_id", "rendered", "card")
 
     def __init__(self, pk, publish_at, cover_id, card, card_version, stamp):
         self.pk = pk
-        self.publish_at = _moment(publish_at)
+        self._publish_at = publish_at
         self.cover_id = cover_id
         self.rendered = None if stamp is None else StoredCard(card, card_version, stamp)
+
+    @property
+    def publish_at(self) -> datetime.datetime:
+        # Only the pager's edge rows need it.
+        return _moment(self._publish_at)
 
 
 def _moment(value) -> datetime.datetime:
@@ -187,10 +197,12 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
     cursor from the pager's links), its cards filled; 404 for a page that
     does not exist."""
     params = request.GET
-    others = params.copy()
-    for name in ("page", AFTER, BEFORE):
-        others.pop(name, None)
-    other_params = others.urlencode()
+    other_params = ""
+    if params.keys() - PAGING:
+        others = params.copy()
+        for name in PAGING:
+            others.pop(name, None)
+        other_params = others.urlencode()
     count = pagecache.remember(f"count:{request.path}?{other_params}", scope.count)
     paginator = _Counted(count, per_page)
     number = params.get("page") or 1
@@ -216,19 +228,25 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
 
 
 class Frame(NamedTuple):
-    """A list page around its cards, rendered for ``rendered.RENDER_ROOT``."""
+    """A list page around its cards, rendered for ``rendered.RENDER_ROOT``:
+    the HTML split at its slots (the site's address, the canonical link and
+    the cards), which are every other part."""
 
-    head: str
-    tail: str
+    parts: tuple[str, ...]
 
     def fill(self, request, cards: str) -> str:
-        root = request.build_absolute_uri("/")[:-1]
-        canonical = escape(context_processors.canonical_url(request))
-        head, tail = (
-            part.replace(rendered.RENDER_ROOT, root).replace(CANONICAL, canonical)
-            for part in (self.head, self.tail)
-        )
-        return head + cards + tail
+        canonical = context_processors.canonical_url(request)
+        slots = {
+            rendered.RENDER_ROOT: "/".join(canonical.split("/", 3)[:3]),
+            CANONICAL: escape(canonical),
+            BODY: cards,
+        }
+        parts = list(self.parts)
+        parts[1::2] = [slots[slot] for slot in parts[1::2]]
+        return "".join(parts)
+
+
+SLOTS = re.compile(f"({re.escape(rendered.RENDER_ROOT)}|{CANONICAL}|{BODY})")
 
 
 def frame(path: str, template_name: str, context: Callable[[], dict]) -> Frame:
@@ -236,13 +254,12 @@ def frame(path: str, template_name: str, context: Callable[[], dict]) -> Frame:
     with ``context()`` once per content generation."""
 
     def render() -> Frame:
-        request = rendered.RenderRequest(path)
-        head, _sep, tail = render_to_string(
+        html = render_to_string(
             template_name,
             {**context(), "card_list": mark_safe(BODY), "canonical_url": CANONICAL},
-            request=request,
-        ).partition(BODY)
-        return Frame(head, tail)
+            request=rendered.RenderRequest(path),
+        )
+        return Frame(tuple(SLOTS.split(html)))
 
     return pagecache.remember(f"list-frame:{path}", render)
 
@@ -251,5 +268,27 @@ def cards_html(page: CursorPage) -> str:
     """The cards of ``page`` and its pager."""
     cards = "".join(row.card for row in page.object_list)
     return get_template(LIST_TEMPLATE).render(
-        {"cards": mark_safe(cards), "page_obj": page}
+        {"cards": SafeString(cards), "pager": pager_html(page)}
     )
+
+
+_pagers: dict[tuple, str] = {}
+
+
+def pager_html(page: CursorPage) -> str:
+    """The pager of ``page``, rendered once per process for each distinct
+    pager: its links depend on nothing but the page's number, the number of
+    pages and the cursors of its edge rows, all in the key."""
+    key = (
+        release.version(),
+        page.number,
+        page.paginator.num_pages,
+        page.has_previous() and page.previous_query(),
+        page.has_next() and page.next_query(),
+    )
+    html = _pagers.get(key)
+    if html is None:
+        if len(_pagers) >= PAGERS:
+            _pagers.clear()
+        html = _pagers[key] = get_template(PAGER_TEMPLATE).render({"page_obj": page})
+    return html

@@ -37,7 +37,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, QueryDict
 from django.template.loader import render_to_string
 from django.utils.autoreload import file_changed
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 
 from . import context_processors, pagecache, prepared
 from .models import (
@@ -170,7 +170,7 @@ def fill_cards(articles: list[Article], *, level: int = 2) -> None:
     lead = next((a for a in articles if a.cover_id), None)
     for article in articles:
         card = card_as(cards.get(article.pk, ""), level=level, eager=article is lead)
-        article.card = mark_safe(card)
+        article.card = SafeString(card)
 
 
 def article_page(request, slug: str) -> str | None:

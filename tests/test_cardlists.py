@@ -176,3 +176,17 @@ def test_list_rows_run_prepared_with_one_plan(client, make_article):
             ["%r.card, r.card_version%"],
         )
         assert cursor.fetchall() == [(3, 0)]
+
+
+def test_pagers_are_rendered_once_for_each_distinct_pager(rf, articles, monkeypatch):
+    request = rf.get("/tin-tuc/?page=2")
+    second = cardlists.page(request, cardlists.Scope(), 12)
+    html = cardlists.pager_html(second)
+    assert 'rel="prev"' in html and 'rel="next"' in html and "Trang 2 / 13" in html
+    assert cardlists.pager_html(cardlists.page(request, cardlists.Scope(), 12)) is html
+    third = cardlists.page(rf.get("/tin-tuc/?page=3"), cardlists.Scope(), 12)
+    assert "Trang 3 / 13" in cardlists.pager_html(third)
+    # A new release renders its own.
+    monkeypatch.setattr(cardlists.release, "version", lambda: "phien-ban-moi")
+    again = cardlists.pager_html(second)
+    assert again == html and again is not html
