@@ -150,28 +150,24 @@ class Scope:
         return _cards(sql, params)
 
     def rows_after(self, edge: tuple, limit: int) -> list[CardRow]:
-        """The ``limit`` rows just older than ``edge`` (moment, id). The bare
-        bound first: the database seeks the index to it instead of walking
-        every newer row to test the OR."""
-        where, params = self.where()
-        moment, pk = _sql_moment(edge[0]), edge[1]
-        sql = (
-            f"{SELECT} WHERE {where} AND a.publish_at <= %s"
-            " AND (a.publish_at < %s OR (a.publish_at = %s AND a.id < %s))"
-            f" {NEWEST} LIMIT {limit:d}"
-        )
-        return _cards(sql, [*params, moment, moment, moment, pk])
+        """The ``limit`` rows just older than ``edge`` (moment, id)."""
+        return self._beside(edge, limit, "<", "DESC")
 
     def rows_before(self, edge: tuple, limit: int) -> list[CardRow]:
         """The ``limit`` rows just newer than ``edge``, newest first."""
+        return self._beside(edge, limit, ">", "ASC")[::-1]
+
+    def _beside(self, edge: tuple, limit: int, side: str, order: str):
+        # The bare bound first: the database seeks the index to it instead
+        # of walking every row on the other side to test the OR.
         where, params = self.where()
         moment, pk = _sql_moment(edge[0]), edge[1]
         sql = (
-            f"{SELECT} WHERE {where} AND a.publish_at >= %s"
-            " AND (a.publish_at > %s OR (a.publish_at = %s AND a.id > %s))"
-            f" ORDER BY a.publish_at, a.id LIMIT {limit:d}"
+            f"{SELECT} WHERE {where} AND a.publish_at {side}= %s"
+            f" AND (a.publish_at {side} %s OR (a.publish_at = %s AND a.id {side} %s))"
+            f" ORDER BY a.publish_at {order}, a.id {order} LIMIT {limit:d}"
         )
-        return _cards(sql, [*params, moment, moment, moment, pk])[::-1]
+        return _cards(sql, [*params, moment, moment, moment, pk])
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
