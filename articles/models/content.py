@@ -162,11 +162,11 @@ class Article(NormalizedTextModel):
         verbose_name_plural = _("bài viết")
         permissions = [("publish_article", _("Được duyệt, đăng, hẹn giờ và gỡ bài"))]
         indexes = [
-            models.Index(fields=["status", "-publish_at"]),
-            # Counting what is visible reads this index alone, not the rows
-            # (whose bodies are large).
+            # Lists, newest first with the id breaking ties, and counting
+            # what is visible read this index alone, not the rows (whose
+            # bodies are large): a typed deep page skips its entries only.
             models.Index(
-                fields=["status", "publish_at", "expire_at"],
+                fields=["status", "publish_at", "id", "expire_at"],
                 name="article_visibility_idx",
             ),
             models.Index(
