@@ -137,8 +137,9 @@ CACHES = {
 WARDNEWS_PAGE_CACHE_SECONDS = int(os.environ.get("WARDNEWS_PAGE_CACHE_SECONDS", "600"))
 WARDNEWS_PROXY_CACHE_SECONDS = int(os.environ.get("WARDNEWS_PROXY_CACHE_SECONDS", "60"))
 WARDNEWS_STALE_WHILE_REVALIDATE = 30
-# The article page's lookup runs as a PostgreSQL prepared statement (see
-# articles/rendered.py); off behind PgBouncer in transaction mode.
+# The lookups of article and list pages run as PostgreSQL prepared
+# statements (see articles/prepared.py); off behind PgBouncer in
+# transaction mode.
 WARDNEWS_PREPARED_STATEMENTS = env_bool("WARDNEWS_PREPARED_STATEMENTS", True)
 # Benchmark-only bare page (bench/README.md); never on in production.
 WARDNEWS_BENCH = env_bool("WARDNEWS_BENCH", False)
