@@ -11,7 +11,9 @@ A list page has three parts:
 - *the cards*, stored with each article (``articles.rendered``), read with
   the list's twelve rows in one raw query, prepared on PostgreSQL
   (``articles.prepared``).
-- *the pager*, rendered per request from the page's edge rows.
+- *the pager*, rendered once per process for each distinct pager
+  (``pager_html``): its links depend only on the page's number, the number
+  of pages and its edge rows.
 
 Pagination is the one of ``articles.pagination`` (links carry a cursor; a
 typed deep page skips rows in the index), written as raw SQL because
