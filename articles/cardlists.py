@@ -38,7 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import context_processors, pagecache, prepared, release, rendered
-from .models import Article, ArticleQuerySet
+from .models import ArticleQuerySet
 from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
 
 BODY = "\ue000cards\ue000"
@@ -113,17 +113,6 @@ class Scope:
             parts.append(f"{alias}.publish_at < %s")
             params.append(_sql_moment(self.until))
         return " AND ".join(parts), params
-
-    def queryset(self):
-        """The same articles through the ORM, newest first."""
-        articles = Article.objects.published().newest_first()
-        if self.category_id is not None:
-            articles = articles.filter(category_id=self.category_id)
-        if self.since is not None:
-            articles = articles.filter(publish_at__gte=self.since)
-        if self.until is not None:
-            articles = articles.filter(publish_at__lt=self.until)
-        return articles
 
     def count(self) -> int:
         where, params = self.where()
