@@ -397,10 +397,10 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         # Admin actions may write with queryset.update(), which sends no
-        # signal: a successful staff write always starts a new generation.
+        # signal: a successful staff write always starts a new generation,
+        # page cache or not (list frames and counts are kept under it).
         if (
-            max_seconds()
-            and request.method not in ("OPTIONS", "TRACE")
+            request.method not in ("OPTIONS", "TRACE")
             and response.status_code < 400
             and getattr(user, "is_staff", False)
         ):
