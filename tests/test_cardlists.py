@@ -2,6 +2,7 @@
 cards and a pager (``articles.cardlists``)."""
 
 import datetime
+import pickle
 import re
 
 import pytest
@@ -164,11 +165,36 @@ def test_pager_keeps_other_parameters(client, articles, category):
     assert re.search(r'href="\?nguon=zalo&amp;page=3&amp;sau=[\d.]+" rel="next"', html)
 
 
-@pytest.mark.parametrize("url", ["/tin-tuc/", "/luu-tru/2025/3/"])
-def test_empty_lists_say_so(client, db, url):
-    response = client.get(url)
-    assert response.status_code == 200
-    assert "Chưa có bài viết nào." in response.content.decode()
+def test_empty_lists_say_so(client, category):
+    for url in ("/tin-tuc/", category.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Chưa có bài viết nào." in response.content.decode()
+
+
+def test_months_without_articles_are_not_in_the_archive(
+    client, remembered, make_article
+):
+    """Any month of any year is a valid address: one with nothing published
+    answers 404 and renders no frame to keep."""
+    make_article("Bản nháp tháng ba", publish_at=MARCH, status="draft")
+    for url in ("/luu-tru/2025/3/", "/luu-tru/1950/6/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Không tìm thấy trang" in response.content.decode()
+    assert kept_frames() == 0
+    make_article("Tin tháng ba", publish_at=MARCH)
+    assert "Tin tháng ba" in client.get("/luu-tru/2025/3/").content.decode()
+    assert kept_frames() == 1
+
+
+def kept_frames() -> int:
+    from django.core.cache import cache
+
+    kept = [pickle.loads(value) for value in cache._cache.values()]
+    return sum(
+        isinstance(v, tuple) and isinstance(v[-1], cardlists.Frame) for v in kept
+    )
 
 
 @pytest.mark.skipif(
