@@ -59,6 +59,8 @@ CONTENT_APPS = {"articles"}
 # Entries each app process keeps a copy of (see _LocalCopies): at 20-60 KB a
 # page, at most ~15 MB.
 LOCAL_COPIES = 256
+# The environ key of a miss WSGIPageCache hands to PageCacheMiddleware.
+WSGI_MISS = "wardnews.pagecache.miss"
 
 
 def _cache():
@@ -368,14 +370,6 @@ def _hit(request: HttpRequest, entry: tuple, limit: int) -> HttpResponse:
     return _conditional(request, response, etag, stored_at)
 
 
-def _cached_entry(request: HttpRequest) -> tuple | None:
-    limit = max_seconds()
-    if not limit or not request_is_cacheable(request):
-        return None
-    key = _page_key(request)
-    return None if key is None else _lookup(key)[1]
-
-
 class PageCacheMiddleware:
     """Serves and stores anonymous GETs of public pages; see module docstring.
 
@@ -409,14 +403,20 @@ class PageCacheMiddleware:
 
     def _read(self, request):
         limit = max_seconds()
-        if not limit or not request_is_cacheable(request):
-            return self.get_response(request)
-        key = _page_key(request)
-        if key is None:
-            return self.get_response(request)
-        gen, entry = _lookup(key)
-        if entry is not None:
-            return _hit(request, entry, limit)
+        missed = request.META.get(WSGI_MISS)
+        if missed is not None:
+            # WSGIPageCache looked the page up a moment ago.
+            key, gen = missed
+            _request_generation.get().append(gen)
+        else:
+            if not limit or not request_is_cacheable(request):
+                return self.get_response(request)
+            key = _page_key(request)
+            if key is None:
+                return self.get_response(request)
+            gen, entry = _lookup(key)
+            if entry is not None:
+                return _hit(request, entry, limit)
         response = self.get_response(request)
         if not response_is_cacheable(request, response):
             return response
@@ -455,7 +455,9 @@ class WSGIPageCache:
     no middleware, URL resolving or request signals run. Everything else,
     including every miss and every conditional GET (which
     ``PageCacheMiddleware`` answers with a 304), goes to the wrapped
-    application unchanged.
+    application; a miss carries its key and generation there
+    (``WSGI_MISS``), so the middleware stores the page without reading the
+    cache again.
     """
 
     def __init__(self, application):
@@ -467,8 +469,13 @@ class WSGIPageCache:
             and "HTTP_IF_NONE_MATCH" not in environ
             and "HTTP_IF_MODIFIED_SINCE" not in environ
         ):
-            entry = _cached_entry(WSGIRequest(environ))
-            if entry is not None and entry[1] == 200:
-                start_response("200 OK", _hit_headers(entry, max_seconds()))
-                return [entry[0]]
+            request = WSGIRequest(environ)
+            limit = max_seconds()
+            key = limit and request_is_cacheable(request) and _page_key(request)
+            if key:
+                gen, entry = _lookup(key)
+                if entry is not None:
+                    start_response("200 OK", _hit_headers(entry, limit))
+                    return [entry[0]]
+                environ[WSGI_MISS] = (key, gen)
         return self.application(environ, start_response)

@@ -397,6 +397,25 @@ def test_wsgi_hits_skip_django_request_handling(
     assert "s-maxage" in headers["Cache-Control"]
 
 
+def test_wsgi_miss_reads_the_cache_once(page_cache, make_article, monkeypatch):
+    """The middleware stores what the fast path missed without looking the
+    page or the generation up again."""
+    make_article("Lịch tiêm chủng tháng 12")
+    wsgi_get("/")  # the menu and site-wide parts, kept for the generation
+    reads = []
+    real_get = pagecache._cache().get
+    monkeypatch.setattr(
+        pagecache._cache(),
+        "get",
+        lambda key, *args: reads.append(key) or real_get(key, *args),
+    )
+    status, headers, _ = wsgi_get("/tin-tuc/")
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    assert reads.count(pagecache.GENERATION_KEY) == 1
+    assert len([key for key in reads if key.startswith("pagecache:page:")]) == 1
+    assert wsgi_get("/tin-tuc/")[1]["X-Cache"] == "HIT"
+
+
 def test_wsgi_fast_path_leaves_everything_else_to_django(
     page_cache, make_article, settings
 ):
