@@ -1,7 +1,8 @@
 """A page cache for anonymous visitors that never serves stale news.
 
-Every cached page is stored under the site's *content generation*: a counter
-kept in the shared cache (Redis in production) and bumped whenever a row of
+Every cached page is stored under the site's *content generation*: a value
+kept in the shared cache (Redis, or files shared by the processes of one
+machine; see ``CACHES`` in the settings) and renewed whenever a row of
 the articles app or the site settings is saved or deleted, and whenever staff
 change something through a POST. One edit therefore makes every page fresh in
 every app process at once; old entries are never read again and simply age
@@ -110,15 +111,17 @@ def _current_generation(cache) -> int | None:
 
 
 def bump_generation() -> None:
-    """Make every cached page and count stale, in every process."""
+    """Make every cached page and count stale, in every process.
+
+    The new generation is the clock in nanoseconds, written whole rather
+    than incremented: of two processes bumping at once (in a cache whose
+    increment is not atomic, such as files), neither bump is lost; each
+    leaves a value no entry was stored under.
+    """
     held = _request_generation.get()
     if held:
         held.clear()
-    cache = _cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
 def bump_generation_now_and_on_commit() -> None:

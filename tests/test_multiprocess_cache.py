@@ -1,5 +1,6 @@
-"""Two real app processes, one PostgreSQL, one Redis: a publish through one is
-on the other's next response, although both serve pages from the cache."""
+"""Two real app processes, one PostgreSQL, and Redis or (without REDIS_URL)
+the cache files of their machine: a publish through one is on the other's
+next response, although both serve pages from the cache."""
 
 import http.cookiejar
 import os
@@ -126,23 +127,62 @@ def redis_prefix():
         client.delete(key)
 
 
+@pytest.fixture(scope="module")
+def served_static(tmp_path_factory):
+    """Static files collected as ``make serve`` does (DEBUG off serves the
+    hashed, compressed copies)."""
+    root = tmp_path_factory.mktemp("static")
+    env = {**os.environ, **SERVE_ENV, "DJANGO_STATIC_ROOT": str(root)}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    return root
+
+
+# DEBUG off over plain HTTP on loopback, as `make serve` runs by default.
+SERVE_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "test-only-secret-key-" + "0" * 40,
+    "DJANGO_ALLOWED_HOSTS": f"{HOST},127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_SECURE_COOKIES": "0",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+}
+
+
+@pytest.fixture(params=["redis", "files"])
+def shared_cache(request, tmp_path):
+    """What the processes share the page cache through: Redis (REDIS_URL
+    set), or, without it, files on the machine they both run on."""
+    if request.param == "redis":
+        prefix = request.getfixturevalue("redis_prefix")
+        return {
+            "REDIS_URL": REDIS_URL,
+            "WARDNEWS_CACHE_PREFIX": prefix,
+            "DJANGO_DEBUG": "1",
+        }
+    static = request.getfixturevalue("served_static")
+    return {**SERVE_ENV, "DJANGO_STATIC_ROOT": str(static)}
+
+
 @pytest.fixture
-def app_processes(transactional_db, redis_prefix, tmp_path):
+def app_processes(transactional_db, shared_cache, tmp_path):
     database = settings.DATABASES["default"]
     url = (
         f"postgres://{database['USER']}:{database.get('PASSWORD') or ''}"
         f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
         f"/{database['NAME']}"
     )
-    env = {
-        **os.environ,
+    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"} | {
         "DATABASE_URL": url,
-        "REDIS_URL": REDIS_URL,
-        "WARDNEWS_CACHE_PREFIX": redis_prefix,
         "WARDNEWS_PAGE_CACHE_SECONDS": "600",
-        "DJANGO_DEBUG": "1",
         "WARDNEWS_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        **shared_cache,
     }
     processes, bases = [], []
     for name in ("a", "b"):
@@ -218,7 +258,7 @@ def test_publish_through_one_process_is_visible_through_the_other(
     assert status == 200 and "Thông báo cúp nước ngày mai" not in page
     status, headers, page = citizen_b.get("/tin-tuc/")
     assert headers["X-Cache"] == "HIT"
-    # The other process reads the same entry from Redis.
+    # The other process reads the same entry from the shared cache.
     assert citizen_a.get("/tin-tuc/")[1]["X-Cache"] == "HIT"
 
     editor = Browser(first)

@@ -1,6 +1,7 @@
 """Settings for wardnews, configured by environment variables.
 
-Local defaults (SQLite file, local media, local-memory cache) need nothing set.
+Local defaults (SQLite file, local media, local-memory cache, or files under
+var/cache with DEBUG off) need nothing set.
 With DJANGO_DEBUG=0 the secret key and host list must be given explicitly.
 """
 
@@ -113,24 +114,35 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis when several app processes must share one cache (and one page-cache
-# generation); local memory for a single process.
+# The cache holds the page cache's generation, which every app process must
+# share (articles/pagecache.py): Redis when REDIS_URL is set (several
+# machines), otherwise files under WARDNEWS_VAR_DIR/cache (the processes of
+# one machine). Local memory only with DEBUG on (runserver, one process).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {
+if REDIS_URL:
+    CACHES = {
+        "default": {
             "BACKEND": "wardnews.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("WARDNEWS_CACHE_PREFIX", "wardnews"),
         }
-        if REDIS_URL
-        else {
+    }
+elif DEBUG:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "wardnews",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
-    )
-}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 # Anonymous public pages are cached this long at most (0 turns it off); see
 # articles/pagecache.py. Shared proxies/CDNs may keep a page for
 # WARDNEWS_PROXY_CACHE_SECONDS (s-maxage): they cannot be told of an edit.
