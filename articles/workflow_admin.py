@@ -7,6 +7,7 @@ can change state (buttons, the status field, bulk actions) checks the
 ``articles.publish_article`` permission on the server.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django import forms
@@ -322,7 +323,7 @@ class ArticleWorkflowMixin:
         changed = [
             name
             for name in AUDITED_FIELDS
-            if name in stored and stored[name] != getattr(obj, name)
+            if name in stored and _edited(stored[name], getattr(obj, name))
         ]
         detail = _changed_labels(changed, formsets)
         if not change:
@@ -438,6 +439,20 @@ def _first_message(error) -> str:
     if isinstance(error, ValidationError):
         return error.messages[0]
     return str(error) or _("Bạn không có quyền làm việc này.")
+
+
+def _edited(before, after) -> bool:
+    """Whether a field's saved value differs from the stored one by more
+    than the form's own rounding: the form shows times to the minute and
+    strips the whitespace around text, so an article made outside the admin
+    and saved unchanged is not edited."""
+    if isinstance(before, datetime.datetime) and isinstance(after, datetime.datetime):
+        return before.replace(second=0, microsecond=0) != after.replace(
+            second=0, microsecond=0
+        )
+    if isinstance(before, str) and isinstance(after, str):
+        return before.strip() != after.strip()
+    return before != after
 
 
 def _changed_labels(fields: list[str], formsets) -> str:

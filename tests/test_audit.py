@@ -162,3 +162,21 @@ def test_log_rows_are_append_only_in_code(make_article):
     with pytest.raises(PermissionDenied):
         entry.delete()
     assert AuditEntry.objects.get().detail == ""
+
+
+def test_saving_unchanged_adds_no_edit_line(client, editor, make_article):
+    """An article made outside the admin (the demo, the extractor, an
+    import) holds what the form does not send back as it is: a publish time
+    to the microsecond, whitespace around the text. Saving it unchanged
+    is not an edit."""
+    article = make_article(
+        "Thông báo lịch tiếp công dân",
+        status=Article.Status.DRAFT,
+        publish_at=timezone.now().replace(second=37, microsecond=123456),
+        summary="Lịch tiếp công dân tháng 1. ",
+        body="<p>Ủy ban phường tiếp công dân vào thứ Năm hằng tuần.</p>\n",
+    )
+    press(client, editor, article, "_save")
+    assert not AuditEntry.objects.filter(action=Action.EDIT).exists()
+    press(client, editor, article, "_save", summary="Lịch tiếp công dân tháng 2")
+    assert AuditEntry.objects.get(action=Action.EDIT).detail == "Đã sửa: sapo"
