@@ -28,7 +28,6 @@ from .models import (
 )
 from .photo_admin import PhotoInlineForm, PhotoInlineFormSet, photo_upload
 from .revisions_admin import ArticleRevisionsMixin
-from .uploads import editor_image_upload
 from .workflow_admin import ArticleWorkflowMixin, WorkflowStateFilter
 
 admin.site.site_header = _("Quản trị trang tin phường")
@@ -264,18 +263,12 @@ class ArticleAdmin(
             super().delete_queryset(request, queryset)
 
     def get_urls(self):
-        upload = self.admin_site.admin_view(editor_image_upload)
         photos = self.admin_site.admin_view(photo_upload)
         return [
             path(
                 "<path:object_id>/photos/upload/",
                 lambda request, object_id: photos(request, object_id, model_admin=self),
                 name="articles_article_photo_upload",
-            ),
-            path(
-                "editor-upload/",
-                lambda request: upload(request, model_admin=self),
-                name="articles_article_editor_upload",
             ),
             *super().get_urls(),
         ]

@@ -1,13 +1,17 @@
 """Image upload for the rich-text editor, in place of ``ckeditor_uploader``.
 
-Mounted by ``ArticleAdmin`` behind ``admin_view`` (staff login, CSRF token and
-Origin checked by Django's CSRF middleware). Every file goes through the
+Mounted beside the admin (``wardnews/urls.py``) behind its ``admin_view``
+(staff login, CSRF token and Origin checked by Django's CSRF middleware), for
+anyone who may write in a rich-text field: articles and introduction pages
+alike. Every file goes through the
 photo pipeline (``articles.images.process``): verified by Pillow, turned
 upright, metadata (GPS included) dropped, size capped, re-encoded. The answer
 is the JSON that CKEditor 4's ``uploadimage`` and ``filebrowser`` (xhr) expect;
 nothing from the request is echoed back.
 """
 
+from django.apps import apps
+from django.contrib.auth import get_permission_codename
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
@@ -16,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import images
+from .richtext import RichTextField
 
 UPLOAD_DIR = "editor"
 BODY_IMAGE_WIDTH = 1600
@@ -42,11 +47,28 @@ def store_editor_image(data: bytes) -> str:
     return default_storage.save(name, ContentFile(rendition.content))
 
 
+def may_write_rich_text(user) -> bool:
+    """Whether ``user`` may add or change something with a rich-text field:
+    the only places the editor, and so its uploads, appear."""
+    for model in apps.get_models():
+        if not any(isinstance(f, RichTextField) for f in model._meta.fields):
+            continue
+        for action in ("add", "change"):
+            codename = get_permission_codename(action, model._meta)
+            if user.has_perm(f"{model._meta.app_label}.{codename}"):
+                return True
+    return False
+
+
 @require_POST
-def editor_image_upload(request, model_admin):
-    if not model_admin.has_change_permission(request):
+def editor_image_upload(request):
+    if not may_write_rich_text(request.user):
         return _refused(
-            _("Bạn không có quyền sửa bài viết nên không tải ảnh lên được."), 403
+            _(
+                "Bạn không có quyền sửa bài viết hay trang giới thiệu nên không"
+                " tải ảnh lên được."
+            ),
+            403,
         )
     upload = request.FILES.get("upload")
     if upload is None:

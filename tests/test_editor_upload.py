@@ -17,7 +17,7 @@ from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("admin:articles_article_editor_upload")
+URL = reverse("editor-image-upload")
 PASSWORD = "mat-khau-dai-123"
 
 
@@ -124,6 +124,15 @@ def test_staff_without_change_permission_is_refused(client, settings):
     assert not Path(settings.MEDIA_ROOT).exists() or not any(
         Path(settings.MEDIA_ROOT).rglob("*.webp")
     )
+
+
+def test_page_writers_upload_too(client):
+    """Introduction pages have a rich-text body of their own: whoever may
+    write one may put images in it, without any right over articles."""
+    client.force_login(staff("add_page", "change_page"))
+    assert upload(client, jpeg_bytes()).json()["uploaded"] == 1
+    page_form = client.get(reverse("admin:articles_page_add")).content.decode()
+    assert reverse("editor-image-upload") in page_form
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -194,7 +194,7 @@ def test_ckeditor_is_the_default_widget(editor_client, settings):
     assert "/static/ckeditor/ckeditor/ckeditor.js" in html
     assert "/static/js/editor-upload.js" in html
     # Uploads go to our own endpoint, answered in JSON; no source mode.
-    upload_url = reverse("admin:articles_article_editor_upload")
+    upload_url = reverse("editor-image-upload")
     assert f"&quot;uploadUrl&quot;: &quot;{upload_url}&quot;" in html
     assert "&quot;filebrowserUploadMethod&quot;: &quot;xhr&quot;" in html
     assert "sourcearea" in html  # listed under removePlugins

@@ -293,10 +293,8 @@ CKEDITOR_CONFIGS = {
         "disallowedContent": "*[on*]; *{*}",
         # Uploads go to our own endpoint (articles/uploads.py) and get JSON
         # back, in the drop/paste path and in the image dialog alike.
-        "uploadUrl": reverse_lazy("admin:articles_article_editor_upload"),
-        "filebrowserImageUploadUrl": reverse_lazy(
-            "admin:articles_article_editor_upload"
-        ),
+        "uploadUrl": reverse_lazy("editor-image-upload"),
+        "filebrowserImageUploadUrl": reverse_lazy("editor-image-upload"),
         "filebrowserUploadMethod": "xhr",
         "image_prefillDimensions": False,
         "height": 320,

@@ -4,10 +4,16 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.sitemaps import sitemaps
+from articles.uploads import editor_image_upload
 from articles.views import healthz, robots_txt
 from wardnews.security import serve_media
 
 urlpatterns = [
+    path(
+        "admin/editor-upload/",
+        admin.site.admin_view(editor_image_upload),
+        name="editor-image-upload",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
