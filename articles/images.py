@@ -33,6 +33,8 @@ MAX_UPLOAD_BYTES = 40 * 1024 * 1024
 ORIGINAL_LONG_SIDE = 2560
 RENDITION_WIDTHS = (400, 800, 1600)
 JPEG_QUALITY = 85
+# Link previews (Facebook, Zalo) are drawn from 1200 px wide.
+SHARE_WIDTH = 1200
 WEBP_QUALITY = 78
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -217,6 +219,25 @@ def make_renditions(
             )
         renditions.append(Rendition(width, height, _encode(source, "WEBP", icc)))
     return sorted(renditions, key=lambda rendition: rendition.width)
+
+
+def share_copy(data: bytes) -> Rendition:
+    """A JPEG of a stored original, at most ``SHARE_WIDTH`` wide, for link
+    previews: the apps citizens pass links around in show JPEG where some
+    show no WebP, and show small files only. Transparency goes on white."""
+    image = open_verified(data)
+    icc = image.info.get("icc_profile") or None
+    image = _normalise_mode(image)
+    if image.mode == "RGBA":
+        flat = Image.new("RGB", image.size, (255, 255, 255))
+        flat.paste(image, mask=image.getchannel("A"))
+        image = flat
+    if image.width > SHARE_WIDTH:
+        height = max(1, round(image.height * SHARE_WIDTH / image.width))
+        image = image.resize(
+            (SHARE_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0
+        )
+    return Rendition(image.width, image.height, _encode(image, "JPEG", icc))
 
 
 def process(data: bytes, widths: tuple[int, ...] | None = None) -> ProcessedImage:

@@ -44,16 +44,10 @@ def publisher(site: SiteSettings, request) -> Data:
 
 
 def share_picture(photo) -> tuple[str, int | None, int | None]:
-    """URL, width and height of ``photo`` for link previews: the smallest
-    rendition at least 1200 px wide, or the original."""
-    wide = [r for r in getattr(photo, "renditions", None) or [] if r["width"] >= 1200]
-    if wide:
-        return (
-            photo.image.storage.url(wide[0]["name"]),
-            wide[0]["width"],
-            wide[0]["height"],
-        )
-    return photo.image.url, photo.width, photo.height
+    """URL, width and height of ``photo`` for link previews (a JPEG at most
+    1200 px wide: ``Photo.share_picture``)."""
+    picture = photo.share_picture()
+    return picture["url"], picture["width"], picture["height"]
 
 
 def _iso(value) -> str:

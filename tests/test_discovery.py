@@ -46,9 +46,13 @@ def test_article_has_sharing_tags_and_canonical_url(client, make_report):
     assert meta(html, "og:locale") == "vi_VN"
 
 
-def test_shared_image_is_a_rendition_about_1200_px_wide(client, make_article):
+def test_shared_image_is_a_1200_px_jpeg(client, make_article, media_root):
+    """Link previews get a JPEG (not every chat app shows WebP) small enough
+    for them, made once from the cover's original."""
     from django.core.files.base import ContentFile
+    from PIL import Image
 
+    from articles import rendered
     from articles.services import photos_ingest
     from tests.conftest import jpeg_bytes
 
@@ -58,11 +62,26 @@ def test_shared_image_is_a_rendition_about_1200_px_wide(client, make_article):
         files=[ContentFile(jpeg_bytes(width=2000, height=1500), name="lon.jpg")],
     )
     html = client.get(article.get_absolute_url()).content.decode()
-    width = int(meta(html, "og:image:width"))
-    assert 1200 <= width < 2000
-    assert meta(html, "og:image").endswith(f"-{width}w.webp")
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == (
+        "1200",
+        "900",
+    )
+    url = meta(html, "og:image")
+    assert url.startswith("http://testserver/media/") and url.endswith("-chia-se.jpg")
+    shared = media_root / url.removeprefix("http://testserver/media/")
+    with Image.open(shared) as image:
+        assert (image.format, image.size) == ("JPEG", (1200, 900))
+    assert shared.stat().st_size < 300_000
     (data,) = json_ld(html)
-    assert data["@graph"][0]["image"][0]["width"] == width
+    assert data["@graph"][0]["image"][0]["url"] == url
+    # Made once, then found by its name.
+    made = shared.stat().st_mtime_ns
+    rendered.mark_stale([article.pk])  # rendered again
+    assert (
+        meta(client.get(article.get_absolute_url()).content.decode(), "og:image") == url
+    )
+    assert shared.stat().st_mtime_ns == made
+    assert len(list(shared.parent.glob("*-chia-se*.jpg"))) == 1
 
 
 def test_page_without_photo_shares_the_site_image(client, make_article):

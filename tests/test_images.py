@@ -193,6 +193,18 @@ def test_small_png_keeps_its_format_and_transparency(make_article):
     assert stored(photo.renditions[0]["name"]).mode == "RGBA"
 
 
+def test_share_copy_of_a_transparent_png_is_a_jpeg_on_white(make_article):
+    [result] = photos_ingest(
+        article=make_article(), files=[upload("so-do.png", _png(200, 100))]
+    )
+    picture = result.photo.share_picture()
+    assert (picture["width"], picture["height"]) == (200, 100)
+    shared = stored(result.photo.share_name())
+    assert (shared.format, shared.mode) == ("JPEG", "RGB")
+    # Half-transparent green on white, not on black.
+    assert _near(shared.getpixel((100, 50)), (127, 191, 127))
+
+
 def test_heic_from_an_iphone_is_stored_as_jpeg(make_article):
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), RED).save(buffer, format="HEIF")
@@ -244,6 +256,9 @@ def test_deleting_a_photo_or_its_article_deletes_its_files(
     assert len(first_files) == 4
     assert first_files | set(second.file_names()) == media_files(media_root)
 
+    first.share_picture()  # its link-preview copy goes with it too
+    assert len(first.file_names()) == 5
+    assert set(first.file_names()) | set(second.file_names()) == media_files(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         first.delete()
     assert media_files(media_root) == set(second.file_names())

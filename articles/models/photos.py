@@ -36,7 +36,8 @@ class Photo(ArticleChildModel):
     A file assigned to ``image`` (an admin upload, ``Photo(image=...)``) goes
     through ``articles.images.process`` on save: the stored original is
     upright and stripped, and ``renditions`` lists the WebP copies as
-    ``{"name", "width", "height"}`` so pages render without touching storage.
+    ``{"name", "width", "height"}`` so pages render without touching storage
+    (but for a cover's link-preview copy, made on its first use).
     """
 
     article = models.ForeignKey(
@@ -161,7 +162,36 @@ class Photo(ArticleChildModel):
         return [rendition["name"] for rendition in self.renditions]
 
     def file_names(self) -> list[str]:
-        return [name for name in [self.image.name, *self.rendition_names()] if name]
+        """Every file of this photo in storage: the original, its renditions
+        and, once made, its link-preview copy."""
+        names = [self.image.name, *self.rendition_names()]
+        if self.image.name and self.image.storage.exists(self.share_name()):
+            names.append(self.share_name())
+        return [name for name in names if name]
+
+    def share_name(self) -> str:
+        return f"{PurePath(self.image.name).with_suffix('')}-chia-se.jpg"
+
+    def share_picture(self) -> dict:
+        """The picture link previews show: ``url``, ``width``, ``height`` of
+        a JPEG at most 1200 px wide (``images.share_copy``), made from the
+        original the first time it is asked for (only covers are); the
+        largest rendition if the original cannot be read."""
+        storage, name = self.image.storage, self.share_name()
+        if not self.width or not storage.exists(name):
+            try:
+                with self.image.open("rb") as original:
+                    copy = images.share_copy(original.read())
+            except (OSError, ValueError, images.ImageRefused):
+                wide = [r for r in self.renditions if r["width"] >= images.SHARE_WIDTH]
+                return self._picture(wide[0]) if wide else self.large
+            name = storage.save(name, ContentFile(copy.content))
+            return self._picture(
+                {"name": name, "width": copy.width, "height": copy.height}
+            )
+        width = min(images.SHARE_WIDTH, self.width)
+        height = max(1, round(self.height * width / self.width))
+        return self._picture({"name": name, "width": width, "height": height})
 
     def _picture(self, rendition: dict | None) -> dict:
         if rendition is None:
