@@ -104,14 +104,11 @@ class CardListView(View):
         for only when the frame is rendered."""
         return {}
 
-    def empty_message(self) -> str:
-        return _("Chưa có bài viết nào.")
-
     def get(self, request, *args, **kwargs):
         scope = self.get_scope()
         page = cardlists.page(request, scope, self.paginate_by)
         if not self.allow_empty and not page.paginator.count:
-            raise Http404(self.empty_message())
+            raise Http404(_("Không có bài viết nào ở đây."))
         frame = cardlists.frame(
             request.path, self.template_name, self.get_frame_context
         )
@@ -282,7 +279,7 @@ class ArchiveIndexView(TemplateView):
 
 class ArchiveMonthView(CardListView):
     """One month of the archive; a month without published articles is not
-    in the archive (and, answered 404, leaves nothing in the caches)."""
+    in the archive (404, with no frame rendered and kept for it)."""
 
     template_name = "articles/archive_month.html"
     allow_empty = False
@@ -295,12 +292,6 @@ class ArchiveMonthView(CardListView):
         self.month = datetime.datetime(year, month, 1, tzinfo=zone)
         following = (self.month + datetime.timedelta(days=32)).replace(day=1)
         return cardlists.Scope(since=self.month, until=following)
-
-    def empty_message(self):
-        return _("Không có bài viết nào trong tháng %(month)d/%(year)d.") % {
-            "month": self.month.month,
-            "year": self.month.year,
-        }
 
     def get_frame_context(self):
         months = list(

@@ -178,7 +178,7 @@ class Photo(ArticleChildModel):
         original the first time it is asked for (only covers are); the
         largest rendition if the original cannot be read."""
         storage, name = self.image.storage, self.share_name()
-        if not self.width or not storage.exists(name):
+        if not storage.exists(name):
             try:
                 with self.image.open("rb") as original:
                     copy = images.share_copy(original.read())
@@ -189,8 +189,10 @@ class Photo(ArticleChildModel):
             return self._picture(
                 {"name": name, "width": copy.width, "height": copy.height}
             )
-        width = min(images.SHARE_WIDTH, self.width)
-        height = max(1, round(self.height * width / self.width))
+        width = height = None
+        if self.width and self.height:  # the copy's size, as share_copy makes it
+            width = min(images.SHARE_WIDTH, self.width)
+            height = max(1, round(self.height * width / self.width))
         return self._picture({"name": name, "width": width, "height": height})
 
     def _picture(self, rendition: dict | None) -> dict:
