@@ -4,31 +4,13 @@ save, then the public page and its lightbox, by keyboard."""
 import io
 
 import pytest
-from django.conf import settings
-from django.urls import re_path
-from django.views.static import serve
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.e2e.conftest import SCREENSHOTS, wait_until
-from wardnews.urls import urlpatterns as site_urlpatterns
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _serve_media(request, path):
-    # The project's media route is bound to MEDIA_ROOT at import time; tests
-    # move MEDIA_ROOT to a temporary folder.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
-urlpatterns = [re_path(r"^media/(?P<path>.*)$", _serve_media), *site_urlpatterns]
-
-
-@pytest.fixture
-def media_served(settings):
-    settings.ROOT_URLCONF = __name__
 
 
 def shot(page, selector: str, name: str) -> None:
@@ -52,7 +34,7 @@ def photo_files(folder, count: int) -> list[str]:
 
 
 def test_upload_ten_reorder_save_and_browse_with_the_keyboard(
-    page, live_server, admin_login, make_article, media_served, tmp_path
+    page, live_server, admin_login, make_article, tmp_path
 ):
     article = make_article("Hội nghị sơ kết 6 tháng", status=Article.Status.PUBLISHED)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -145,7 +127,7 @@ def test_upload_ten_reorder_save_and_browse_with_the_keyboard(
 
 
 def test_bad_files_get_their_own_error_and_the_rest_are_stored(
-    page, live_server, admin_login, make_article, media_served, tmp_path
+    page, live_server, admin_login, make_article, tmp_path
 ):
     article = make_article("Tin ảnh", status=Article.Status.DRAFT)
     page.set_viewport_size({"width": 1280, "height": 900})
