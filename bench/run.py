@@ -361,7 +361,7 @@ def main():
     parser.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/14",
-        help="Redis for the cached run ('' for local memory)",
+        help="Redis for the cached run ('' for the cache files of one machine)",
     )
     parser.add_argument("--no-cached", action="store_true")
     parser.add_argument(
@@ -398,7 +398,7 @@ def main():
         report.append(table(f"UNCACHED — {title}", ceiling, rows))
         print(report[-1], "\n", flush=True)
         if not args.no_cached and not args.measure_only:
-            backend = "Redis" if args.redis else "local memory"
+            backend = "Redis" if args.redis else "cache files"
             uncached_pages = [{**p, "cpu_ms": None, "hit_cpu_ms": None} for p in pages]
             ceiling, rows = run_wrk_set(env, uncached_pages, bare, args, cached=True)
             report.append(table(f"CACHED ({backend}) — {title}", ceiling, rows))
