@@ -29,7 +29,6 @@ from typing import NamedTuple
 
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
-from django.http import Http404
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -38,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import context_processors, pagecache, prepared, release, rendered
+from .http import NotFound
 from .models import ArticleQuerySet
 from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
 
@@ -198,7 +198,7 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
             paginator.num_pages if number == "last" else number
         )
     except InvalidPage as error:
-        raise Http404(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
+        raise NotFound(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
     after = decode_cursor(params.get(AFTER, ""))
     before = decode_cursor(params.get(BEFORE, ""))
     rows = []

@@ -14,11 +14,11 @@ import datetime
 
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from . import pagecache
+from .http import NotFound
 
 AFTER = "sau"
 # A typed deep page number still needs an OFFSET; past this many rows it is
@@ -143,7 +143,7 @@ class KeysetPaginationMixin:
                 page = paginator.page(number)
             page.other_params = other_params
         except InvalidPage as error:
-            raise Http404(
+            raise NotFound(
                 _("Trang không tồn tại: %(error)s") % {"error": error}
             ) from None
         return paginator, page, page.object_list, page.has_other_pages()

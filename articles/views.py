@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView, View
@@ -15,6 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from . import cardlists, pagecache, rendered, search
 from .context_processors import categories
 from .forms import MeetingFilterForm
+from .http import NotFound
 from .models import (
     Article,
     Attendance,
@@ -94,6 +96,7 @@ class CardListView(View):
     paginate_by = 12
     # A list with no published article: shown as empty (False: 404).
     allow_empty = True
+    empty_message = gettext_lazy("Không có bài viết nào ở đây.")
 
     def get_scope(self) -> cardlists.Scope:
         """Which articles the list shows; 404 for a list that does not exist."""
@@ -108,7 +111,7 @@ class CardListView(View):
         scope = self.get_scope()
         page = cardlists.page(request, scope, self.paginate_by)
         if not self.allow_empty and not page.paginator.count:
-            raise Http404(_("Không có bài viết nào ở đây."))
+            raise NotFound(self.empty_message)
         frame = cardlists.frame(
             request.path, self.template_name, self.get_frame_context
         )
@@ -126,7 +129,7 @@ class CategoryDetailView(CardListView):
         slug = self.kwargs["slug"]
         self.category = next((c for c in categories() if c.slug == slug), None)
         if self.category is None:
-            raise Http404(_("Không có chuyên mục này."))
+            raise NotFound(_("Không có chuyên mục này."))
         return cardlists.Scope(category_id=self.category.pk)
 
     def get_frame_context(self):
@@ -199,7 +202,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get(self, request, *args, **kwargs):
         self.preview_link = PreviewLink.from_token(kwargs["token"])
         if self.preview_link is None:
-            raise Http404(_("Liên kết xem trước không đúng."))
+            raise NotFound(_("Liên kết xem trước không đúng."))
         if not self.preview_link.is_active:
             response = render(
                 request,
@@ -283,11 +286,12 @@ class ArchiveMonthView(CardListView):
 
     template_name = "articles/archive_month.html"
     allow_empty = False
+    empty_message = gettext_lazy("Tháng này không có bài viết nào được đăng.")
 
     def get_scope(self):
         year, month = self.kwargs["year"], self.kwargs["month"]
         if not (1 <= month <= 12 and 1900 <= year <= 2999):
-            raise Http404(_("Không có tháng này trong lưu trữ."))
+            raise NotFound(_("Không có tháng này trong lưu trữ."))
         zone = timezone.get_current_timezone()
         self.month = datetime.datetime(year, month, 1, tzinfo=zone)
         following = (self.month + datetime.timedelta(days=32)).replace(day=1)
@@ -374,6 +378,13 @@ class SearchView(ListView):
             max_ranked=search.query.MAX_RANKED,
             **kwargs,
         )
+
+
+def page_not_found(request, exception):
+    """The site's 404 page (``handler404``), with the reason when it was
+    written for citizens (``http.NotFound``)."""
+    reason = str(exception) if isinstance(exception, NotFound) else ""
+    return render(request, "404.html", {"reason": reason}, status=404)
 
 
 @never_cache

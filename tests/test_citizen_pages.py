@@ -366,3 +366,27 @@ def test_400_and_403_are_vietnamese(client, settings, db):
     response = permission_denied(request, PermissionDenied())
     assert response.status_code == 403
     assert "Không có quyền xem trang này" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/tin-tuc/?page=999", "Trang không tồn tại"),
+        ("/luu-tru/1950/6/", "Tháng này không có bài viết nào được đăng."),
+        ("/chuyen-muc/khong-co/", "Không có chuyên mục này."),
+        ("/xem-truoc/khong-dung/", "Liên kết xem trước không đúng."),
+    ],
+)
+def test_404_says_why_when_the_reason_helps(client, make_article, path, reason):
+    make_article("Tin đầu tiên")
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert f"<p><strong>{reason}" in html
+    assert "Không tìm thấy trang" in html
+
+
+def test_404_shows_no_message_from_django(client, db):
+    html = client.get("/tin-tuc/khong-co-bai-nay/").content.decode()
+    assert "<p><strong>" not in html
+    assert "matches the given query" not in html and "Resolver404" not in html

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+handler404 = "articles.views.page_not_found"
+
 if settings.WARDNEWS_SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
     urlpatterns += [
