@@ -487,3 +487,16 @@ def test_article_cards_show_the_cover_from_its_renditions(client, make_article):
     assert f'srcset="{cover.srcset}"' in tag and "sizes=" in tag
     assert 'width="400" height="300"' in tag
     assert cover.image.name not in tag
+
+
+def test_a_cover_whose_copy_cannot_be_made_shares_its_largest_rendition(
+    make_article, media_root
+):
+    [result] = photos_ingest(
+        article=make_article(), files=[upload("lon.jpg", jpeg_bytes(2000, 1500))]
+    )
+    photo = result.photo
+    (media_root / photo.image.name).unlink()  # the original is gone
+    picture = photo.share_picture()
+    assert picture["url"].endswith("-1600w.webp") and picture["width"] == 1600
+    assert not (media_root / photo.share_name()).exists()

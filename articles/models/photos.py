@@ -176,16 +176,18 @@ class Photo(ArticleChildModel):
         """The picture link previews show: ``url``, ``width``, ``height`` of
         a JPEG at most 1200 px wide (``images.share_copy``), made from the
         original the first time it is asked for (only covers are); the
-        largest rendition if the original cannot be read."""
+        largest rendition if that cannot be done."""
         storage, name = self.image.storage, self.share_name()
         if not storage.exists(name):
             try:
                 with self.image.open("rb") as original:
                     copy = images.share_copy(original.read())
+                name = storage.save(name, ContentFile(copy.content))
             except (OSError, ValueError, images.ImageRefused):
+                # Unreadable original or read-only storage: the page still
+                # renders, with the largest rendition.
                 wide = [r for r in self.renditions if r["width"] >= images.SHARE_WIDTH]
                 return self._picture(wide[0]) if wide else self.large
-            name = storage.save(name, ContentFile(copy.content))
             return self._picture(
                 {"name": name, "width": copy.width, "height": copy.height}
             )
