@@ -190,7 +190,8 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
         for name in PAGING:
             others.pop(name, None)
         other_params = others.urlencode()
-    count = pagecache.remember(f"count:{request.path}?{other_params}", scope.count)
+    # Kept per scope: any query string (?utm_source=…) shares one count.
+    count = pagecache.remember(f"count:{scope!r}", scope.count)
     paginator = _Counted(count, per_page)
     number = params.get("page") or 1
     try:

@@ -133,6 +133,18 @@ def test_frame_is_rendered_once_per_content_generation(
     assert "99 đường Nguyễn Thị Định" in page
 
 
+def test_any_query_string_shares_the_lists_count(client, remembered, make_article):
+    """Links shared with tracking parameters are new addresses for the page
+    cache, but not new lists: one count is kept for them all."""
+    make_article("Bài thứ nhất")
+    client.get("/tin-tuc/")
+    for query in ("?utm_source=zalo", "?utm_source=facebook&page=1", "?x=1"):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/tin-tuc/" + query).content.decode()
+        assert "Bài thứ nhất" in page
+        assert len(queries) == 1, query  # the cards; the count is kept
+
+
 def test_new_article_joins_the_list_and_the_archive_links(
     client, remembered, make_article
 ):
