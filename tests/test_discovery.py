@@ -46,44 +46,6 @@ def test_article_has_sharing_tags_and_canonical_url(client, make_report):
     assert meta(html, "og:locale") == "vi_VN"
 
 
-def test_shared_image_is_a_1200_px_jpeg(client, make_article, media_root):
-    """Link previews get a JPEG (not every chat app shows WebP) small enough
-    for them, made once from the cover's original."""
-    from django.core.files.base import ContentFile
-    from PIL import Image
-
-    from articles import rendered
-    from articles.services import photos_ingest
-    from tests.conftest import jpeg_bytes
-
-    article = make_article("Tin có ảnh lớn")
-    photos_ingest(
-        article=article,
-        files=[ContentFile(jpeg_bytes(width=2000, height=1500), name="lon.jpg")],
-    )
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == (
-        "1200",
-        "900",
-    )
-    url = meta(html, "og:image")
-    assert url.startswith("http://testserver/media/") and url.endswith("-chia-se.jpg")
-    shared = media_root / url.removeprefix("http://testserver/media/")
-    with Image.open(shared) as image:
-        assert (image.format, image.size) == ("JPEG", (1200, 900))
-    assert shared.stat().st_size < 300_000
-    (data,) = json_ld(html)
-    assert data["@graph"][0]["image"][0]["url"] == url
-    # Made once, then found by its name.
-    made = shared.stat().st_mtime_ns
-    rendered.mark_stale([article.pk])  # rendered again
-    assert (
-        meta(client.get(article.get_absolute_url()).content.decode(), "og:image") == url
-    )
-    assert shared.stat().st_mtime_ns == made
-    assert len(list(shared.parent.glob("*-chia-se*.jpg"))) == 1
-
-
 def test_page_without_photo_shares_the_site_image(client, make_article):
     article = make_article("Thông báo không ảnh")
     html = client.get(article.get_absolute_url()).content.decode()

@@ -193,18 +193,6 @@ def test_small_png_keeps_its_format_and_transparency(make_article):
     assert stored(photo.renditions[0]["name"]).mode == "RGBA"
 
 
-def test_share_copy_of_a_transparent_png_is_a_jpeg_on_white(make_article):
-    [result] = photos_ingest(
-        article=make_article(), files=[upload("so-do.png", _png(200, 100))]
-    )
-    picture = result.photo.share_picture()
-    assert (picture["width"], picture["height"]) == (200, 100)
-    shared = stored(result.photo.share_name())
-    assert (shared.format, shared.mode) == ("JPEG", "RGB")
-    # Half-transparent green on white, not on black.
-    assert _near(shared.getpixel((100, 50)), (127, 191, 127))
-
-
 def test_heic_from_an_iphone_is_stored_as_jpeg(make_article):
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 900), RED).save(buffer, format="HEIF")
@@ -487,16 +475,3 @@ def test_article_cards_show_the_cover_from_its_renditions(client, make_article):
     assert f'srcset="{cover.srcset}"' in tag and "sizes=" in tag
     assert 'width="400" height="300"' in tag
     assert cover.image.name not in tag
-
-
-def test_a_cover_whose_copy_cannot_be_made_shares_its_largest_rendition(
-    make_article, media_root
-):
-    [result] = photos_ingest(
-        article=make_article(), files=[upload("lon.jpg", jpeg_bytes(2000, 1500))]
-    )
-    photo = result.photo
-    (media_root / photo.image.name).unlink()  # the original is gone
-    picture = photo.share_picture()
-    assert picture["url"].endswith("-1600w.webp") and picture["width"] == 1600
-    assert not (media_root / photo.share_name()).exists()
