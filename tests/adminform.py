@@ -3,7 +3,7 @@
 from django.db.models.fields.files import FieldFile
 
 
-def _fields(form) -> dict:
+def form_fields(form) -> dict:
     data = {}
     for name in form.fields:
         bound = form[name]
@@ -33,12 +33,12 @@ def _fields(form) -> dict:
 def change_form_data(response) -> dict:
     """Every field of the page's main form and inline formsets, as shown."""
     context = response.context
-    data = _fields(context["adminform"].form)
+    data = form_fields(context["adminform"].form)
     for inline in context["inline_admin_formsets"]:
         formset = inline.formset
-        data.update(_fields(formset.management_form))
+        data.update(form_fields(formset.management_form))
         # The blank extra rows are left out, as if the editor removed them.
         data[f"{formset.prefix}-TOTAL_FORMS"] = str(formset.initial_form_count())
         for form in formset.initial_forms:
-            data.update(_fields(form))
+            data.update(form_fields(form))
     return data

@@ -17,7 +17,8 @@ from articles.models import (
     Position,
 )
 
-# The search tests' seed report and neighbours (fixtures ``seed``, ``other``).
+# Shared data: the search tests' seed report and neighbours (``seed``,
+# ``other``) and the fill tests' draft of it (``seed_article``).
 pytest_plugins = ["tests.fill_data", "tests.search_data"]
 
 

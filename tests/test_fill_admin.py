@@ -17,11 +17,24 @@ from articles.models import (
 from tests.adminform import change_form_data
 from tests.fill_data import SEED, fill_url, nothing_saved, review_data
 
+
+@pytest.fixture
+def officials(db):
+    """Two of the seed's people already on file, one written differently."""
+    nhai = Official.objects.create(full_name="nguyen  thi NHAI")
+    Position.objects.create(
+        official=nhai, title="Phó Bí thư Thường trực Đảng ủy phường"
+    )
+    hien = Official.objects.create(full_name="Nguyễn Đức Hiền")
+    Position.objects.create(official=hien, title="Phó Chủ tịch UBND phường")
+    return {"nhai": nhai, "hien": hien}
+
+
 pytestmark = pytest.mark.django_db
 
 
-def test_change_page_has_the_button(editor, seed_article):
-    response = editor.get(
+def test_change_page_has_the_button(admin_client, seed_article):
+    response = admin_client.get(
         reverse("admin:articles_article_change", args=[seed_article.pk])
     )
     assert response.status_code == 200
@@ -29,12 +42,12 @@ def test_change_page_has_the_button(editor, seed_article):
     assert "Điền từ nội dung" in response.content.decode()
 
 
-def test_add_page_has_the_button(editor, category):
-    response = editor.get(reverse("admin:articles_article_add"))
+def test_add_page_has_the_button(admin_client, category):
+    response = admin_client.get(reverse("admin:articles_article_add"))
     assert f'formaction="{fill_url()}"' in response.content.decode()
 
 
-def test_add_page_button_reads_the_unsaved_body(editor, category):
+def test_add_page_button_reads_the_unsaved_body(admin_client, category):
     body = "".join(f"<p>{line}</p>" for line in SEED.read_text().splitlines())
     add_form = {
         "title": "Hội nghị giữa năm",
@@ -42,28 +55,30 @@ def test_add_page_button_reads_the_unsaved_body(editor, category):
         "body": body,
         "step": "read",
     }
-    response = editor.post(fill_url(), add_form)
+    response = admin_client.post(fill_url(), add_form)
     assert response.context["reviewing"]
     assert response.context["article_form"]["title"].value() == "Hội nghị giữa năm"
     assert len(response.context["rows"]) == 12
     data = review_data(response)
-    editor.post(fill_url(), data)
+    admin_client.post(fill_url(), data)
     article = Article.objects.get()
     assert (article.title, article.category) == ("Hội nghị giữa năm", category)
     assert article.attendances.count() == 12
 
 
-def test_form_starts_with_the_body_as_text(editor, seed_article):
-    response = editor.get(fill_url(seed_article))
+def test_form_starts_with_the_body_as_text(admin_client, seed_article):
+    response = admin_client.get(fill_url(seed_article))
     assert response.status_code == 200
     text = response.context["text_form"]["text"].value()
     assert text.startswith("Ngày 05/7/2024, phường Cát Lái")
     assert "<p>" not in text
 
 
-def test_review_screen_proposes_and_saves_nothing(editor, seed_article, officials):
+def test_review_screen_proposes_and_saves_nothing(
+    admin_client, seed_article, officials
+):
     before = Official.objects.count()
-    response = editor.post(
+    response = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     assert response.status_code == 200
@@ -88,11 +103,11 @@ def test_review_screen_proposes_and_saves_nothing(editor, seed_article, official
     assert Official.objects.count() == before
 
 
-def test_confirm_saves_meeting_and_rows_in_order(editor, seed_article, officials):
-    review = editor.post(
+def test_confirm_saves_meeting_and_rows_in_order(admin_client, seed_article, officials):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
-    response = editor.post(fill_url(seed_article), review_data(review))
+    response = admin_client.post(fill_url(seed_article), review_data(review))
     assert response.status_code == 302
     assert response.url == reverse(
         "admin:articles_article_change", args=[seed_article.pk]
@@ -132,18 +147,18 @@ def test_confirm_saves_meeting_and_rows_in_order(editor, seed_article, officials
     )
 
 
-def test_second_confirm_does_not_duplicate(editor, seed_article, officials):
-    review = editor.post(
+def test_second_confirm_does_not_duplicate(admin_client, seed_article, officials):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     data = review_data(review)
-    editor.post(fill_url(seed_article), data)
+    admin_client.post(fill_url(seed_article), data)
     counts = (
         Attendance.objects.count(),
         Official.objects.count(),
         Meeting.objects.count(),
     )
-    response = editor.post(fill_url(seed_article), data)
+    response = admin_client.post(fill_url(seed_article), data)
     assert response.status_code == 302
     assert (
         Attendance.objects.count(),
@@ -151,30 +166,30 @@ def test_second_confirm_does_not_duplicate(editor, seed_article, officials):
         Meeting.objects.count(),
     ) == counts
     # Read again: every row is marked as already there and left unticked.
-    again = editor.post(
+    again = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     assert all(row["already"] for row in again.context["rows"])
     assert not any(row["form"].initial["include"] for row in again.context["rows"])
 
 
-def test_unticked_rows_and_unticked_creation(editor, seed_article, officials):
-    review = editor.post(
+def test_unticked_rows_and_unticked_creation(admin_client, seed_article, officials):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     data = review_data(review)
     names = {data[f"rows-{i}-name"]: i for i in range(int(data["rows-TOTAL_FORMS"]))}
     data.pop(f"rows-{names['Đặng Thị Bích Thuận']}-include")
     data.pop(f"rows-{names['Huỳnh Thị Ngọc Bích']}-create_official")
-    editor.post(fill_url(seed_article), data)
+    admin_client.post(fill_url(seed_article), data)
     assert not seed_article.attendances.filter(name="Đặng Thị Bích Thuận").exists()
     assert not Official.objects.filter(full_name="Huỳnh Thị Ngọc Bích").exists()
     row = seed_article.attendances.get(name="Huỳnh Thị Ngọc Bích")
     assert row.official is None and row.positions == "Bí thư Đảng ủy phường"
 
 
-def test_editor_corrections_are_saved(editor, seed_article, officials):
-    review = editor.post(
+def test_editor_corrections_are_saved(admin_client, seed_article, officials):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     data = review_data(review)
@@ -182,7 +197,7 @@ def test_editor_corrections_are_saved(editor, seed_article, officials):
     data["meeting-place"] = "Hội trường Đảng ủy phường"
     data["meeting-held_on"] = "06/07/2024"
     data["rows-0-role"] = "chair"
-    editor.post(fill_url(seed_article), data)
+    admin_client.post(fill_url(seed_article), data)
     meeting = Meeting.objects.get()
     assert meeting.opinions_count == 12
     assert meeting.held_on == datetime.date(2024, 7, 6)
@@ -190,15 +205,17 @@ def test_editor_corrections_are_saved(editor, seed_article, officials):
     assert seed_article.attendances.get(name="Đặng Thị Bích Thuận").role == "chair"
 
 
-def test_invalid_review_rerenders_and_saves_nothing(editor, seed_article, officials):
-    review = editor.post(
+def test_invalid_review_rerenders_and_saves_nothing(
+    admin_client, seed_article, officials
+):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     data = review_data(review)
     data["meeting-term_start_year"] = "2025"
     data["meeting-term_end_year"] = "2020"
     data["meeting-held_on"] = "31/02/2024"
-    response = editor.post(fill_url(seed_article), data)
+    response = admin_client.post(fill_url(seed_article), data)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Năm cuối nhiệm kỳ phải sau năm đầu nhiệm kỳ." in html
@@ -206,26 +223,28 @@ def test_invalid_review_rerenders_and_saves_nothing(editor, seed_article, offici
     assert nothing_saved()
 
 
-def test_existing_meeting_is_updated_not_duplicated(editor, seed_article, officials):
+def test_existing_meeting_is_updated_not_duplicated(
+    admin_client, seed_article, officials
+):
     Meeting.objects.create(article=seed_article, name="Tên cũ", place="Hội trường A")
-    review = editor.post(
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     assert "Bài đang lưu" in review.content.decode()
-    editor.post(fill_url(seed_article), review_data(review))
+    admin_client.post(fill_url(seed_article), review_data(review))
     meeting = Meeting.objects.get()
     assert meeting.name == "Hội nghị Ban chấp hành Đảng bộ phường"
     assert meeting.place == "Hội trường A"
 
 
-def test_add_page_creates_a_draft_from_pasted_text(editor, category):
-    response = editor.post(
+def test_add_page_creates_a_draft_from_pasted_text(admin_client, category):
+    response = admin_client.post(
         fill_url(), {"step": "read", "text": SEED.read_text(), "category": category.pk}
     )
     assert response.status_code == 200
     assert not Article.objects.exists()
     data = review_data(response)
-    response = editor.post(fill_url(), data)
+    response = admin_client.post(fill_url(), data)
     article = Article.objects.get()
     assert response.url == reverse("admin:articles_article_change", args=[article.pk])
     assert article.status == Article.Status.DRAFT
@@ -236,21 +255,25 @@ def test_add_page_creates_a_draft_from_pasted_text(editor, category):
 
 
 def test_review_query_budget(
-    editor, seed_article, make_official, django_assert_max_num_queries
+    admin_client, seed_article, make_official, django_assert_max_num_queries
 ):
     for index in range(40):
         make_official(f"Trần Văn Số{index}", "Tổ trưởng tổ dân phố")
     with django_assert_max_num_queries(12):
-        editor.post(fill_url(seed_article), {"step": "read", "text": SEED.read_text()})
+        admin_client.post(
+            fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
+        )
 
 
-def test_add_page_review_does_not_nag_for_category(editor, category):
-    response = editor.post(fill_url(), {"step": "read", "text": SEED.read_text()})
+def test_add_page_review_does_not_nag_for_category(admin_client, category):
+    response = admin_client.post(fill_url(), {"step": "read", "text": SEED.read_text()})
     assert response.context["reviewing"]
     assert "Hãy chọn chuyên mục" not in response.content.decode()
 
 
-def test_confirm_query_budget(editor, seed_article, django_assert_max_num_queries):
+def test_confirm_query_budget(
+    admin_client, seed_article, django_assert_max_num_queries
+):
     given = "An Bình Cường Dũng Em Giang Hà Khánh Lâm Minh".split()
     middle = "Văn Thị Minh Quốc".split()
     people = "; ".join(
@@ -258,14 +281,14 @@ def test_confirm_query_budget(editor, seed_article, django_assert_max_num_querie
         for i in range(40)
     )
     text = f"Ngày 05/7/2024, phường họp. Tham dự có các đồng chí: {people}."
-    review = editor.post(fill_url(seed_article), {"step": "read", "text": text})
+    review = admin_client.post(fill_url(seed_article), {"step": "read", "text": text})
     data = review_data(review)
     assert data["rows-TOTAL_FORMS"] == "40"
     for index in range(40):
         data.pop(f"rows-{index}-create_official", None)
     # One insert a row; the rest (search index, revision) is once a fill.
     with django_assert_max_num_queries(40 + 35):
-        response = editor.post(fill_url(seed_article), data)
+        response = admin_client.post(fill_url(seed_article), data)
     assert response.status_code == 302
     assert seed_article.attendances.count() == 40
     orders = list(seed_article.attendances.values_list("order", flat=True))
@@ -273,44 +296,44 @@ def test_confirm_query_budget(editor, seed_article, django_assert_max_num_querie
 
 
 def test_namesakes_are_offered_and_the_one_with_matching_titles_chosen(
-    editor, seed_article
+    admin_client, seed_article
 ):
     other = Official.objects.create(full_name="Nguyễn Đức Hiền")
     Position.objects.create(official=other, title="Trưởng khu phố 5")
     chairman = Official.objects.create(full_name="Nguyen Duc Hien")
     Position.objects.create(official=chairman, title="Chủ tịch UBND phường")
-    review = editor.post(
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     row = next(r for r in review.context["rows"] if r["official"] == chairman)
     assert len(row["candidates"]) == 2
     assert "Có 2 cán bộ cùng tên" in review.content.decode()
     data = review_data(review)
-    editor.post(fill_url(seed_article), data)
+    admin_client.post(fill_url(seed_article), data)
     assert seed_article.attendances.get(name="Nguyễn Đức Hiền").official == chairman
 
 
-def test_fill_is_recorded_in_history_and_audit_log(editor, seed_article):
-    review = editor.post(
+def test_fill_is_recorded_in_history_and_audit_log(admin_client, seed_article):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
-    editor.post(fill_url(seed_article), review_data(review))
+    admin_client.post(fill_url(seed_article), review_data(review))
     version = Version.objects.get_for_object(seed_article).first()
     assert version.revision.comment == "Điền từ nội dung"
-    assert version.revision.user.username == "bientap"
+    assert version.revision.user.username == "admin"
     entry = AuditEntry.objects.get(article=seed_article)
     assert entry.action == AuditEntry.Action.EDIT
     assert entry.detail == "Điền từ nội dung: 12 dòng thành phần tham dự"
 
 
-def test_page_opened_before_the_fill_cannot_save_over_it(editor, seed_article):
+def test_page_opened_before_the_fill_cannot_save_over_it(admin_client, seed_article):
     change_url = reverse("admin:articles_article_change", args=[seed_article.pk])
-    stale = change_form_data(editor.get(change_url))
-    review = editor.post(
+    stale = change_form_data(admin_client.get(change_url))
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
-    editor.post(fill_url(seed_article), review_data(review))
-    response = editor.post(change_url, {**stale, "_save": "Lưu lại"})
+    admin_client.post(fill_url(seed_article), review_data(review))
+    response = admin_client.post(change_url, {**stale, "_save": "Lưu lại"})
     assert response.status_code == 200
     assert "errornote" in response.content.decode()
     assert seed_article.attendances.count() == 12

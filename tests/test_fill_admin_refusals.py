@@ -17,15 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("text", ["", "   ", "<p> </p>"])
-def test_empty_text_is_a_clear_message(editor, seed_article, text):
-    response = editor.post(fill_url(seed_article), {"step": "read", "text": text})
+def test_empty_text_is_a_clear_message(admin_client, seed_article, text):
+    response = admin_client.post(fill_url(seed_article), {"step": "read", "text": text})
     assert response.status_code == 200
     assert "Chưa có nội dung để đọc" in response.content.decode()
     assert nothing_saved()
 
 
-def test_nothing_found_is_a_clear_message(editor, seed_article):
-    response = editor.post(
+def test_nothing_found_is_a_clear_message(admin_client, seed_article):
+    response = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": "Xin chào bà con khu phố."}
     )
     assert response.status_code == 200
@@ -33,7 +33,7 @@ def test_nothing_found_is_a_clear_message(editor, seed_article):
     assert not response.context.get("reviewing")
 
 
-def test_garbage_post_never_500s(editor, seed_article):
+def test_garbage_post_never_500s(admin_client, seed_article):
     for data in (
         {"step": "confirm"},
         {"step": "confirm", "text": "Ngày 1/2/2024 họp.", "rows-TOTAL_FORMS": "x"},
@@ -51,14 +51,14 @@ def test_garbage_post_never_500s(editor, seed_article):
             "rows-0-official": "999999",
         },
     ):
-        response = editor.post(fill_url(seed_article), data)
+        response = admin_client.post(fill_url(seed_article), data)
         assert response.status_code == 200, data
     assert nothing_saved()
-    assert editor.get(fill_url(seed_article) + "?step=read").status_code == 200
+    assert admin_client.get(fill_url(seed_article) + "?step=read").status_code == 200
 
 
-def test_missing_article_redirects(editor):
-    response = editor.get(reverse("admin:articles_article_fill", args=[987654]))
+def test_missing_article_redirects(admin_client):
+    response = admin_client.get(reverse("admin:articles_article_fill", args=[987654]))
     assert response.status_code == 302
 
 
@@ -95,11 +95,11 @@ def test_post_without_csrf_token_is_refused(seed_article):
     assert nothing_saved()
 
 
-def test_add_page_needs_a_category(editor, category):
-    review = editor.post(fill_url(), {"step": "read", "text": SEED.read_text()})
+def test_add_page_needs_a_category(admin_client, category):
+    review = admin_client.post(fill_url(), {"step": "read", "text": SEED.read_text()})
     data = review_data(review)
     data.pop("category", None)
-    response = editor.post(fill_url(), data)
+    response = admin_client.post(fill_url(), data)
     assert response.status_code == 200
     assert "Hãy chọn chuyên mục" in response.content.decode()
     assert not Article.objects.exists()
@@ -125,13 +125,13 @@ def test_editor_without_official_permission_creates_no_official(client, seed_art
     assert seed_article.attendances.filter(official__isnull=True).count() == 12
 
 
-def test_overlong_name_for_a_new_official_is_refused(editor, seed_article):
-    review = editor.post(
+def test_overlong_name_for_a_new_official_is_refused(admin_client, seed_article):
+    review = admin_client.post(
         fill_url(seed_article), {"step": "read", "text": SEED.read_text()}
     )
     data = review_data(review)
     data["rows-0-name"] = "Nguyễn " * 30
-    response = editor.post(fill_url(seed_article), data)
+    response = admin_client.post(fill_url(seed_article), data)
     assert response.status_code == 200
     assert "Họ tên quá dài để tạo hồ sơ cán bộ" in response.content.decode()
     assert nothing_saved()
