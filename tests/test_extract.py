@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles import extract as extract_package
-from articles.extract import extract, name_key, number_value, text_from_html
+from articles.extract import extract, name_key, text_from_html
 from articles.extract.attendees import ROLES
-from articles.extract.text import clean_text
+from articles.extract.text import clean_text, number_value
 
 CORPUS = Path(__file__).parent / "extract_corpus"
 REPORTS = sorted(CORPUS.glob("*.txt"))

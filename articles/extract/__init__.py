@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .attendees import Attendee, AttendeeReader
 from .document import Document
 from .meeting import find_date, find_meeting_name, find_numbers, find_place
-from .text import fold, name_key, number_value, text_from_html
+from .text import fold, name_key, text_from_html
 
 
 @dataclass
@@ -65,15 +65,7 @@ class Extraction:
         )
 
 
-__all__ = [
-    "Attendee",
-    "Extraction",
-    "extract",
-    "fold",
-    "name_key",
-    "number_value",
-    "text_from_html",
-]
+__all__ = ["Extraction", "extract", "fold", "name_key", "text_from_html"]
 
 
 def extract(text: str) -> Extraction:

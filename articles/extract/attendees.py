@@ -8,10 +8,8 @@ from itertools import pairwise
 
 from .document import (
     FAMILY_NAMES,
-    RANKS,
     WORD,
     Document,
-    F,
     NameRun,
     Span,
     name_runs,
@@ -20,6 +18,14 @@ from .document import (
 )
 from .text import name_key
 
+# fmt: off
+RANKS = r"""(?:đại|thượng|trung|thiếu|chuẩn)\s+(?:tướng|tá|úy)|
+    (?:phó\s+)?giáo\s+sư|tiến\s+sĩ|thạc\s+sĩ|bác\s+sĩ|dược\s+sĩ|kỹ\s+sư|luật\s+sư|
+    nhà\s+giáo\s+(?:ưu\s+tú|nhân\s+dân)|nhà\s+báo|nghệ\s+sĩ\s+(?:ưu\s+tú|nhân\s+dân)|
+    (?:pgs|gs|ts|ths|th\.s|bs|ks|cn|ngưt|ngnd|nsưt|nsnd|bsckii|bscki|tskh)
+    (?:\s*\.\s*(?:ts|tskh|bs|ckii|cki|ths))*\.?"""
+# fmt: on
+F = re.IGNORECASE | re.VERBOSE
 ROLES = ("chair", "directing", "presenter", "attendee", "guest")
 _ROLE_RANK = {"chair": 5, "directing": 4, "presenter": 3, "guest": 2, "attendee": 1}
 
@@ -110,7 +116,6 @@ _VERB_STOP = re.compile(
 class Mention:
     attendee: Attendee
     start: int
-    role: str | None = None
 
 
 class AttendeeReader:
@@ -344,8 +349,9 @@ class AttendeeReader:
             if after[:1] in ("-", "–", "—", ",", "("):
                 positions = self._positions_after(run, sentence)
             name = doc.get(run.start, run.end)
-            found.append(Mention(self.add(name, positions, "attendee", run.start), 0))
-            found[-1].start = run.start
+            found.append(
+                Mention(self.add(name, positions, "attendee", run.start), run.start)
+            )
         return found
 
     def _positions_after(self, run: NameRun, sentence: Span) -> list[str]:

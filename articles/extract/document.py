@@ -28,15 +28,7 @@ TITLE_HEADS = ("phó", "bí thư", "chủ tịch", "trưởng", "ủy viên", "t
                "quận ủy", "huyện ủy", "tỉnh ủy", "đảng ủy", "giám đốc", "chánh",
                "thường trực", "chỉ huy", "đại biểu", "tổng", "hiệu trưởng",
                "chủ nhiệm", "ban", "hội", "ủy ban", "đoàn", "tổ trưởng", "thư ký")
-RANKS = r"""(?:đại|thượng|trung|thiếu|chuẩn)\s+(?:tướng|tá|úy)|
-    (?:phó\s+)?giáo\s+sư|tiến\s+sĩ|thạc\s+sĩ|bác\s+sĩ|dược\s+sĩ|kỹ\s+sư|luật\s+sư|
-    nhà\s+giáo\s+(?:ưu\s+tú|nhân\s+dân)|nhà\s+báo|nghệ\s+sĩ\s+(?:ưu\s+tú|nhân\s+dân)|
-    (?:pgs|gs|ts|ths|th\.s|bs|ks|cn|ngưt|ngnd|nsưt|nsnd|bsckii|bscki|tskh)
-    (?:\s*\.\s*(?:ts|tskh|bs|ckii|cki|ths))*\.?"""
 # fmt: on
-
-F = re.IGNORECASE | re.VERBOSE
-
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _ABBREVIATIONS = frozenset(
