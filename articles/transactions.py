@@ -16,14 +16,21 @@ class _Seen:
 
 
 def _seen(connection, key) -> _Seen | None:
-    return next(
-        (
-            item[1]
-            for item in connection.run_on_commit
-            if isinstance(item[1], _Seen) and item[1].key == key
-        ),
-        None,
-    )
+    """The live ``_Seen`` of ``key``, looked up in an index of the commit
+    callbacks kept beside them: a restore writes tens of thousands of rows
+    in one transaction, and scanning the callbacks on each would cost the
+    square of that. Django replaces the list when a savepoint rolls back or
+    the transaction ends, and then the index is built again."""
+    callbacks = connection.run_on_commit
+    index = getattr(connection, "_wardnews_seen", None)
+    if index is None or index[0] is not callbacks:
+        index = connection._wardnews_seen = [callbacks, 0, {}]
+    for item in callbacks[index[1] :]:
+        if isinstance(item[1], _Seen):
+            index[2][item[1].key] = item[1]
+    index[1] = len(callbacks)
+    seen = index[2].get(key)
+    return seen if seen is not None and seen.key == key else None
 
 
 def first_in_transaction(key) -> bool:
