@@ -4,8 +4,11 @@ PostgreSQL prepared statements.
 Planning such a lookup costs the database more than running it (about
 0.1 ms against 0.03 ms); prepared, it is planned once per database session.
 Only outside transactions, where a failed EXECUTE can fall back to the plain
-query, and never with ``WARDNEWS_PREPARED_STATEMENTS`` off (PgBouncer in
-transaction mode moves sessions between requests). Elsewhere, and on SQLite,
+query; only with persistent connections (``CONN_MAX_AGE``), the session
+outliving the request; and never with ``WARDNEWS_PREPARED_STATEMENTS`` off
+(PgBouncer in transaction mode moves sessions between requests). A
+statement's name derives from its SQL, so a session that outlives a release
+never runs an older query. Elsewhere, and on SQLite,
 the plain query runs.
 """
 
@@ -14,22 +17,26 @@ import hashlib
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+# PostgreSQL's invalid_sql_statement_name: the statement is not prepared.
+UNKNOWN_STATEMENT = "26000"
+
 
 def statement_name(sql: str) -> str:
     """A name for ``sql`` that changes when the query does."""
     return "wardnews_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
 
 
-def execute(cursor, sql: str, params: list, name: str = "") -> None:
-    """Run ``sql`` on ``cursor`` (a cursor of the default connection), as
-    prepared statement ``name`` (default: derived from ``sql``) where it
-    can be."""
-    name = name or statement_name(sql)
+def execute(cursor, sql: str, params: list) -> None:
+    """Run ``sql`` on ``cursor`` (a cursor of the default connection), as a
+    prepared statement where it can be."""
+    name = statement_name(sql)
     if _prepared(name, sql):
         try:
             cursor.execute(f"EXECUTE {name}({', '.join(['%s'] * len(params))})", params)
             return
-        except DatabaseError:
+        except DatabaseError as error:
+            if getattr(error.__cause__, "pgcode", None) != UNKNOWN_STATEMENT:
+                raise
             # Gone with the session (a pooler, DISCARD ALL): the plain query
             # this time, prepared again on the next request.
             connection._wardnews_prepared = None
@@ -43,6 +50,9 @@ def _prepared(name: str, sql: str) -> bool:
         connection.vendor != "postgresql"
         or connection.in_atomic_block
         or not settings.WARDNEWS_PREPARED_STATEMENTS
+        # A session per request (CONN_MAX_AGE 0): preparing would add three
+        # round trips to every request and save nothing.
+        or connection.settings_dict.get("CONN_MAX_AGE", 0) == 0
     ):
         return False
     session = connection.connection

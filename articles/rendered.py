@@ -63,7 +63,6 @@ CARD_TEMPLATE = "includes/_article_card.html"
 LAZY, EAGER = 'loading="lazy"', 'fetchpriority="high"'
 ARTICLE_TABLE = Article._meta.db_table
 RENDERED_TABLE = RenderedArticle._meta.db_table
-PAGE_STATEMENT = "wardnews_article_page"
 
 
 class RenderRequest(HttpRequest):
@@ -203,7 +202,7 @@ def _page_row(slug: str) -> tuple | None:
     )
     params = [slug, *params]
     with connection.cursor() as cursor:
-        prepared.execute(cursor, sql, params, PAGE_STATEMENT)
+        prepared.execute(cursor, sql, params)
         return cursor.fetchone()
 
 

@@ -28,6 +28,15 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture
+def persistent_connections(monkeypatch):
+    """Database sessions that outlive a request (``CONN_MAX_AGE``), as
+    production runs: only then are lookups prepared (``articles.prepared``)."""
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 600)
+
+
 @pytest.fixture(autouse=True)
 def page_cache_off(settings):
     """The page and count caches are off unless a test asks for ``page_cache``

@@ -213,7 +213,9 @@ def kept_frames() -> int:
     connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"
 )
 @pytest.mark.django_db(transaction=True)
-def test_list_rows_run_prepared_with_one_plan(client, make_article):
+def test_list_rows_run_prepared_with_one_plan(
+    client, make_article, persistent_connections
+):
     """Planned once per session: left to choose, PostgreSQL planned every
     EXECUTE again."""
     make_article("Bài thứ nhất")
