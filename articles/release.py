@@ -19,13 +19,20 @@ APP_DIR = Path(__file__).resolve().parent
 @functools.cache
 def version() -> str:
     """A digest of everything that shapes the HTML besides the rows: the
-    code, the templates, the static files manifest and the settings that
-    appear in addresses and dates."""
+    code, the templates, the translations, the static files manifest and
+    the settings that appear in addresses and dates."""
     digest = hashlib.sha1(django.get_version().encode())
-    sources = [APP_DIR, *(Path(d) for t in settings.TEMPLATES for d in t["DIRS"])]
+    sources = [
+        APP_DIR,
+        *(Path(d) for t in settings.TEMPLATES for d in t["DIRS"]),
+        *(Path(d) for d in settings.LOCALE_PATHS),
+    ]
     for source in sources:
         for path in sorted(source.rglob("*")):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+            if (
+                path.suffix in (".py", ".html", ".mo")
+                and "migrations" not in path.parts
+            ):
                 digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
