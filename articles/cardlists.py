@@ -30,8 +30,6 @@ from typing import NamedTuple
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.template.loader import get_template, render_to_string
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -39,6 +37,7 @@ from django.utils.translation import gettext as _
 from . import context_processors, pagecache, prepared, release, rendered
 from .http import NotFound
 from .models import ArticleQuerySet
+from .models.queries import as_aware
 from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
 
 BODY = "\ue000cards\ue000"
@@ -76,15 +75,7 @@ class CardRow:
     @property
     def publish_at(self) -> datetime.datetime:
         # Only the pager's edge rows need it.
-        return _moment(self._publish_at)
-
-
-def _moment(value) -> datetime.datetime:
-    if isinstance(value, str):  # SQLite hands back the stored text
-        value = parse_datetime(value)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
+        return as_aware(self._publish_at)
 
 
 def _sql_moment(value: datetime.datetime):

@@ -19,7 +19,7 @@ class ArticleStatus(models.TextChoices):
     ARCHIVED = "archived", _("Đã gỡ, lưu trữ")
 
 
-def _as_aware(value) -> datetime.datetime:
+def as_aware(value) -> datetime.datetime:
     """A datetime read by raw SQL: SQLite gives the stored text."""
     if isinstance(value, str):
         value = parse_datetime(value)
@@ -91,7 +91,7 @@ class ArticleQuerySet(models.QuerySet):
                 f"SELECT ({first_sql}), ({second_sql})",
                 (*first_params, *second_params),
             )
-            moments = [_as_aware(value) for value in cursor.fetchone() if value]
+            moments = [as_aware(value) for value in cursor.fetchone() if value]
         return min(moments, default=None)
 
     def for_listing(self):
