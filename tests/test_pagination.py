@@ -123,7 +123,9 @@ def test_typed_deep_page_skips_rows_in_the_index(client, category):
     ]
     offsets = [q["sql"] for q in queries if "OFFSET" in q["sql"]]
     assert len(offsets) == 1
-    assert '"articles_article"."body"' not in offsets[0]
+    # The OFFSET walks ids alone; the page's rows are joined by key.
+    assert re.search(r"IN \(SELECT \w+\.id FROM .* OFFSET \S+\)", offsets[0])
+    assert not re.search(r"\bbody\b|search_", offsets[0])
 
 
 def test_lists_leave_the_body_and_search_copies_in_the_database(client, forty_articles):
