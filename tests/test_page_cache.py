@@ -315,32 +315,6 @@ def test_changing_site_settings_refreshes_every_page(client, page_cache, make_ar
     assert "Số 1 đường Nguyễn Thị Định" in response.content.decode()
 
 
-def test_redis_backend_reuses_one_client_and_shares_the_generation(settings):
-    import uuid
-
-    import redis
-
-    from wardnews.cache import RedisCache
-
-    url = "redis://127.0.0.1:6379/15"
-    try:
-        redis.Redis.from_url(url, socket_timeout=2).ping()
-    except redis.RedisError as error:
-        pytest.skip(f"Redis at {url} is unreachable ({error})")
-    prefix = f"wardnews-test-{uuid.uuid4().hex}"
-    first = RedisCache(url, {"KEY_PREFIX": prefix})
-    second = RedisCache(url, {"KEY_PREFIX": prefix})  # another process's view
-    try:
-        first.set(pagecache.GENERATION_KEY, 41, None)
-        first.incr(pagecache.GENERATION_KEY)
-        found = second.get_many([pagecache.GENERATION_KEY, "missing"])
-        assert found == {pagecache.GENERATION_KEY: 42}
-        client = first._cache.get_client()
-        assert first._cache.get_client(write=True) is client
-    finally:
-        first.delete(pagecache.GENERATION_KEY)
-
-
 def wsgi_get(path, **extra):
     """``path`` through the project's WSGI application, as gunicorn calls it."""
     from wardnews.wsgi import application

@@ -1,22 +1,46 @@
-"""Django's Redis cache, keeping one client object per connection pool.
+"""Django's Redis cache, with one client per process and thread that keeps
+its connection.
 
 Django's ``RedisCacheClient.get_client`` builds a new ``redis.Redis`` for
 every cache call (the connection pool is shared, the client object is not),
 which costs more CPU than the round trip itself on a page-cache hit: about
-0.31 ms against 0.13 ms per ``get_many`` here. A ``redis.Redis`` is safe to
-share between threads, so one per pool is enough.
+0.31 ms against 0.13 ms per ``get_many`` here. One client per pool is kept
+instead.
+
+That client holds one connection (``single_connection_client``) rather than
+taking one from the pool and giving it back around every command: the pool's
+lock and its check that the connection is still readable cost another 20 %
+of a small ``GET`` (bench/README.md). Without that check, a connection Redis
+has dropped (a restart, an idle timeout) fails on its next command, which is
+then sent once more on a new connection. Django keeps a cache object per thread,
+so the client's connection is never shared between threads; the key holds
+the process id, so a process forked from one that used the cache opens its
+own connection instead of writing into its parent's.
 """
 
+import os
+
 from django.core.cache.backends import redis as django_redis
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 
 
 class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, servers, **options):
+        options.setdefault(
+            "retry", Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
+        )
+        super().__init__(servers, **options)
+
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
         clients = self.__dict__.setdefault("_clients", {})
-        client = clients.get(id(pool))
+        client = clients.get((os.getpid(), id(pool)))
         if client is None:
-            client = clients[id(pool)] = self._client(connection_pool=pool)
+            client = clients[os.getpid(), id(pool)] = self._client(
+                connection_pool=pool, single_connection_client=True
+            )
         return client
 
 
