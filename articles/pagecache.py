@@ -21,12 +21,20 @@ token) is never stored.
 
 A hit costs one small read of the shared cache: each process keeps copies of
 the entries it read lately (``_LocalCopies``) and uses one only under the
-current generation. ``WSGIPageCache`` answers plain GET hits before Django's
-request handling starts; ``PageCacheMiddleware``, first in ``MIDDLEWARE``,
-answers conditional GETs and stores what the views render.
+current generation.
+
+When the shared cache cannot be reached (Redis stopped, cache files on a
+full disk), pages are rendered from the database and nothing is served
+from or kept in the cache; an edit, which cannot start a new generation
+then, is refused (``CACHE_ERRORS``).
+
+``WSGIPageCache`` answers plain GET hits before Django's request handling
+starts; ``PageCacheMiddleware``, first in ``MIDDLEWARE``, answers
+conditional GETs and stores what the views render.
 """
 
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -43,13 +51,18 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
+from redis.exceptions import RedisError
 
 from . import release
 from .models import Article
 from .transactions import first_in_transaction
 
+# What a cache backend raises when it cannot be reached or written: Redis
+# stopped or unreachable, cache files on a full or read-only disk.
+CACHE_ERRORS = (OSError, RedisError)
 GENERATION_KEY = "pagecache:generation"
 NO_CHANGE = "none"
 UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store", "max-age=0")
@@ -62,6 +75,8 @@ CONTENT_APPS = {"articles"}
 LOCAL_COPIES = 256
 # The environ key of a miss WSGIPageCache hands to PageCacheMiddleware.
 WSGI_MISS = "wardnews.pagecache.miss"
+
+logger = logging.getLogger(__name__)
 
 
 def _cache():
@@ -101,13 +116,32 @@ _request_generation: ContextVar[list | None] = ContextVar(
 )
 
 
-def _current_generation(cache) -> int | None:
+def _current_generation() -> int | None:
+    """The generation to read and keep entries under; None when the shared
+    cache cannot be reached, and then for the rest of the request."""
     held = _request_generation.get()
-    if held is None:
-        return cache.get(GENERATION_KEY)
-    if not held:
-        held.append(cache.get(GENERATION_KEY))
-    return held[0]
+    if held:
+        return held[0]
+    try:
+        value = generation()
+    except CACHE_ERRORS as error:
+        _unreachable(error)
+        value = None
+    if held is not None:
+        held.append(value)
+    return value
+
+
+_last_warning = -math.inf
+
+
+def _unreachable(error: Exception) -> None:
+    """Log that pages are served uncached: once a minute per process, not
+    once a request."""
+    global _last_warning
+    if time.monotonic() - _last_warning >= 60:
+        _last_warning = time.monotonic()
+        logger.warning("Page cache unreachable, serving uncached: %r", error)
 
 
 def bump_generation() -> None:
@@ -193,22 +227,27 @@ class _LocalCopies:
 _local = _LocalCopies(LOCAL_COPIES)
 
 
-def _lookup(key: str) -> tuple[int, Any]:
+def _lookup(key: str) -> tuple[int | None, Any]:
     """The current generation and what ``key`` holds for it: one small read
     when this process holds a live copy made under that generation,
     otherwise a second one for the entry.
 
     Entries carry the generation they were made under and the moment they
-    expire; one made under an older generation is as good as absent.
+    expire; one made under an older generation is as good as absent. With
+    the shared cache out of reach, the generation is None and nothing is
+    found.
     """
-    cache = _cache()
-    gen = _current_generation(cache)
+    gen = _current_generation()
     if gen is None:
-        return generation(), None
+        return None, None
     value = _local.get(key, gen)
     if value is not None:
         return gen, value
-    stored = cache.get(key)
+    try:
+        stored = _cache().get(key)
+    except CACHE_ERRORS as error:
+        _unreachable(error)
+        return None, None
     # An entry in another shape (written by an older release) is absent.
     if not isinstance(stored, tuple) or len(stored) != 3:
         return gen, None
@@ -218,15 +257,35 @@ def _lookup(key: str) -> tuple[int, Any]:
     return gen, stored[2]
 
 
-def _store(key: str, gen: int, value: Any, limit: int) -> int:
-    """Keep ``value`` for at most ``limit`` seconds and never past the next
-    scheduled change; returns the timeout used (0: not stored)."""
-    timeout = _seconds_left(_next_change(gen), limit)
-    if timeout:
-        stored = (gen, now() + timeout, value)
+def _entry_seconds(gen: int | None, limit: int) -> int:
+    """How long an entry made under ``gen`` may be kept: at most ``limit``
+    seconds, never past the next scheduled change; 0 when the shared cache
+    is out of reach."""
+    if gen is None:
+        return 0
+    try:
+        return _seconds_left(_next_change(gen), limit)
+    except CACHE_ERRORS as error:
+        _unreachable(error)
+        return 0
+
+
+def _keep(key: str, gen: int, value: Any, timeout: int, until: float) -> None:
+    stored = (gen, until, value)
+    try:
         _cache().set(key, stored, timeout)
-        _local.put(key, stored)
-    return timeout
+    except CACHE_ERRORS as error:
+        _unreachable(error)
+        return
+    _local.put(key, stored)
+
+
+def _store(key: str, gen: int | None, value: Any, limit: int) -> None:
+    """Keep ``value`` for at most ``limit`` seconds and never past the next
+    scheduled change."""
+    timeout = _entry_seconds(gen, limit)
+    if timeout:
+        _keep(key, gen, value, timeout, now() + timeout)
 
 
 # Inside computed_fresh(), remember() computes and keeps nothing.
@@ -401,8 +460,20 @@ class PageCacheMiddleware:
             and response.status_code < 400
             and getattr(user, "is_staff", False)
         ):
-            bump_generation()
+            try:
+                bump_generation()
+            except CACHE_ERRORS as error:
+                return self.process_exception(request, error)
         return response
+
+    def process_exception(self, request, exception):
+        """A write that could not start a new generation (the save's own
+        bump failed, and its transaction with it): say so, in a page of its
+        own, instead of a server error."""
+        if not isinstance(exception, CACHE_ERRORS):
+            return None
+        logger.error("Write refused, page cache unreachable: %r", exception)
+        return HttpResponse(render_to_string("cache_unavailable.html"), status=503)
 
     def _read(self, request):
         limit = max_seconds()
@@ -424,7 +495,7 @@ class PageCacheMiddleware:
         if not response_is_cacheable(request, response):
             return response
         stored_at = now()
-        timeout = _seconds_left(_next_change(gen), limit)
+        timeout = _entry_seconds(gen, limit)
         etag = f'"{hashlib.md5(response.content).hexdigest()}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stored_at)
@@ -444,9 +515,7 @@ class PageCacheMiddleware:
                 stored_at + timeout,
                 etag,
             )
-            stored = (gen, stored_at + timeout, entry)
-            _cache().set(key, stored, timeout)
-            _local.put(key, stored)
+            _keep(key, gen, entry, timeout, stored_at + timeout)
         response["X-Cache"] = "MISS"
         return _conditional(request, response, etag, stored_at)
 

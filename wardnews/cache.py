@@ -31,6 +31,11 @@ class ReusedClientRedisCacheClient(django_redis.RedisCacheClient):
         options.setdefault(
             "retry", Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
         )
+        # A Redis host that stopped answering costs a page a second or two,
+        # not the worker (redis-py waits forever by default); pages are then
+        # served uncached (articles/pagecache.py).
+        options.setdefault("socket_connect_timeout", 1)
+        options.setdefault("socket_timeout", 2)
         super().__init__(servers, **options)
 
     def get_client(self, key=None, *, write=False):

@@ -83,14 +83,23 @@ class SiteSettings(NormalizedTextModel):
         """The settings row, from the cache when possible (one query otherwise;
         always with ``fresh``).
 
-        Never raises for a missing row: the defaults are a usable site. The
+        Never raises for a missing row or a cache out of reach: the
+        defaults are a usable site. The
         entry is short-lived so that processes sharing no cache (local
         memory) pick up an edit within minutes.
         """
-        value = None if fresh else cache.get(cls.CACHE_KEY)
+        from ..pagecache import CACHE_ERRORS
+
+        try:
+            value = None if fresh else cache.get(cls.CACHE_KEY)
+        except CACHE_ERRORS:
+            value = None
         if value is None:
             value = cls.objects.filter(pk=1).first() or cls(pk=1)
-            cache.set(cls.CACHE_KEY, value, 5 * 60)
+            try:
+                cache.set(cls.CACHE_KEY, value, 5 * 60)
+            except CACHE_ERRORS:
+                pass
         return value
 
 

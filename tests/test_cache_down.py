@@ -1,0 +1,81 @@
+"""The shared cache out of reach (Redis stopped, cache files on a disk that
+refuses them): citizens still get every page, fresh from the database; an
+edit, which cannot start a new generation then, is refused with a page
+saying so instead of leaving other processes serving the old pages."""
+
+import socket
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.adminform import change_form_data
+from tests.test_page_cache import wsgi_get
+
+pytestmark = pytest.mark.django_db
+
+
+def _redis_down(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once closed
+    return {
+        "BACKEND": "wardnews.cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{port}/0",
+    }
+
+
+def _files_refused(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(blocker / "cache"),
+    }
+
+
+@pytest.fixture(params=[_redis_down, _files_refused], ids=["redis", "files"])
+def cache_down(request, settings, tmp_path):
+    """Call to put the cache out of reach, with the page cache on."""
+    up = settings.CACHES
+
+    def down():
+        settings.CACHES = {"default": request.param(tmp_path)}
+        settings.WARDNEWS_PAGE_CACHE_SECONDS = 600
+        settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+
+    yield down
+    settings.CACHES = up
+
+
+def test_public_pages_are_served_fresh(client, cache_down, make_article):
+    article = make_article(title="Lịch tiếp công dân tháng 12")
+    cache_down()
+    for url in ("/", "/tin-tuc/", "/tin-tuc/?page=1", article.get_absolute_url()):
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "Lịch tiếp công dân tháng 12" in response.content.decode()
+            assert response["X-Cache"] == "MISS"
+            assert "s-maxage=0" in response["Cache-Control"]
+        status, headers, body = wsgi_get(url.partition("?")[0])
+        assert (status, headers["X-Cache"]) == (200, "MISS")
+        assert "Lịch tiếp công dân tháng 12" in body.decode()
+
+
+def test_an_edit_is_refused_with_a_page_that_says_why(
+    admin_client, cache_down, make_article
+):
+    article = make_article(title="Thông báo cũ")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(admin_client.get(url))
+    data["title"] = "Thông báo mới"
+    cache_down()
+    response = admin_client.post(url, data)
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Chưa lưu được thay đổi" in page
+    assert "có thể chưa được lưu" in page
+    # The save was rolled back with its failed bump: no page anywhere can
+    # show the old title under a generation that knows the new one.
+    assert Article.objects.get(pk=article.pk).title == "Thông báo cũ"
