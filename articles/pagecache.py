@@ -73,6 +73,8 @@ CONTENT_APPS = {"articles"}
 # Entries each app process keeps a copy of (see _LocalCopies): at 20-60 KB a
 # page, at most ~15 MB.
 LOCAL_COPIES = 256
+# Staff writes that change nothing a public page shows.
+ACCOUNT_VIEWS = {"admin:login", "admin:logout", "admin:password_change"}
 # The environ key of a miss WSGIPageCache hands to PageCacheMiddleware.
 WSGI_MISS = "wardnews.pagecache.miss"
 
@@ -455,10 +457,12 @@ class PageCacheMiddleware:
         # Admin actions may write with queryset.update(), which sends no
         # signal: a successful staff write always starts a new generation,
         # page cache or not (list frames and counts are kept under it).
+        match = request.resolver_match
         if (
             request.method not in ("OPTIONS", "TRACE")
             and response.status_code < 400
             and getattr(user, "is_staff", False)
+            and not (match and match.view_name in ACCOUNT_VIEWS)
         ):
             try:
                 bump_generation()

@@ -79,3 +79,16 @@ def test_an_edit_is_refused_with_a_page_that_says_why(
     # The save was rolled back with its failed bump: no page anywhere can
     # show the old title under a generation that knows the new one.
     assert Article.objects.get(pk=article.pk).title == "Thông báo cũ"
+
+
+def test_staff_can_still_log_in(client, cache_down, django_user_model):
+    django_user_model.objects.create_user(
+        "bientap", password="mat-khau-dai-123", is_staff=True
+    )
+    cache_down()
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "bientap", "password": "mat-khau-dai-123", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200

@@ -456,3 +456,17 @@ def test_a_release_never_serves_what_an_older_one_cached(
     response = client.get("/tin-tuc/")
     assert response["X-Cache"] == "MISS"
     assert "<h1>Tin tức mới</h1>" in response.content.decode()
+
+
+def test_logging_in_keeps_the_cached_pages(client, page_cache, django_user_model):
+    django_user_model.objects.create_user(
+        "bientap", password="mat-khau-dai-123", is_staff=True
+    )
+    before = pagecache.generation()
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "bientap", "password": "mat-khau-dai-123", "next": "/admin/"},
+    )
+    assert response.status_code == 302
+    assert client.post(reverse("admin:logout")).status_code == 200
+    assert pagecache.generation() == before
