@@ -29,7 +29,7 @@ def _files_refused(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     return {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "wardnews.cache.FileBasedCache",
         "LOCATION": str(blocker / "cache"),
     }
 

@@ -138,9 +138,10 @@ elif DEBUG:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "wardnews.cache.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            # Never culled: the page cache's generation (articles/pagecache.py).
+            "OPTIONS": {"MAX_ENTRIES": 5000, "KEEP": ["pagecache:generation"]},
         }
     }
 # Anonymous public pages are cached this long at most (0 turns it off); see
