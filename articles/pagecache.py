@@ -48,8 +48,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
@@ -124,23 +126,42 @@ def _current_generation() -> int | None:
     held = _request_generation.get()
     if held:
         return held[0]
-    try:
-        value = generation()
-    except CACHE_ERRORS as error:
-        _unreachable(error)
-        value = None
+    value = None
+    if reachable():
+        try:
+            value = generation()
+        except CACHE_ERRORS as error:
+            unreachable(error)
     if held is not None:
         held.append(value)
     return value
 
 
+# After a failed read, reads are skipped for a while: a Redis host that
+# stopped answering costs one page its timeout, not every page.
+RETRY_AFTER_SECONDS = 5
+_down_until = -math.inf
 _last_warning = -math.inf
 
 
-def _unreachable(error: Exception) -> None:
-    """Log that pages are served uncached: once a minute per process, not
-    once a request."""
-    global _last_warning
+@receiver(setting_changed)
+def _cache_settings_changed(setting, **kwargs):
+    global _down_until
+    if setting == "CACHES":
+        _down_until = -math.inf
+
+
+def reachable() -> bool:
+    """Whether to read the shared cache: False for a few seconds after a
+    read failed. Writes are always tried."""
+    return time.monotonic() >= _down_until
+
+
+def unreachable(error: Exception) -> None:
+    """Skip reads for a few seconds; log that pages are served uncached,
+    once a minute per process, not once a request."""
+    global _down_until, _last_warning
+    _down_until = time.monotonic() + RETRY_AFTER_SECONDS
     if time.monotonic() - _last_warning >= 60:
         _last_warning = time.monotonic()
         logger.warning("Page cache unreachable, serving uncached: %r", error)
@@ -248,7 +269,7 @@ def _lookup(key: str) -> tuple[int | None, Any]:
     try:
         stored = _cache().get(key)
     except CACHE_ERRORS as error:
-        _unreachable(error)
+        unreachable(error)
         return None, None
     # An entry in another shape (written by an older release) is absent.
     if not isinstance(stored, tuple) or len(stored) != 3:
@@ -268,7 +289,7 @@ def _entry_seconds(gen: int | None, limit: int) -> int:
     try:
         return _seconds_left(_next_change(gen), limit)
     except CACHE_ERRORS as error:
-        _unreachable(error)
+        unreachable(error)
         return 0
 
 
@@ -277,7 +298,7 @@ def _keep(key: str, gen: int, value: Any, timeout: int, until: float) -> None:
     try:
         _cache().set(key, stored, timeout)
     except CACHE_ERRORS as error:
-        _unreachable(error)
+        unreachable(error)
         return
     _local.put(key, stored)
 

@@ -4,6 +4,7 @@ edit, which cannot start a new generation then, is refused with a page
 saying so instead of leaving other processes serving the old pages."""
 
 import socket
+import threading
 
 import pytest
 from django.urls import reverse
@@ -92,3 +93,55 @@ def test_staff_can_still_log_in(client, cache_down, django_user_model):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.fixture
+def silent_redis():
+    """A server that accepts connections and never answers, as a Redis host
+    that hangs does; ``accepted`` counts the connections made to it."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    accepted, held, stop = [], [], threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            accepted.append(1)
+            held.append(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], accepted
+    stop.set()
+    thread.join(timeout=5)
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def test_a_hanging_redis_costs_one_page_its_timeout(
+    client, settings, silent_redis, make_article
+):
+    article = make_article(title="Lịch tiếp công dân tháng 12")
+    port, accepted = silent_redis
+    up = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "wardnews.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_timeout": 0.2},
+        }
+    }
+    settings.WARDNEWS_PAGE_CACHE_SECONDS = 600
+    try:
+        for url in ("/", "/tin-tuc/", article.get_absolute_url()):
+            response = client.get(url)
+            assert response.status_code == 200
+            assert "Lịch tiếp công dân tháng 12" in response.content.decode()
+    finally:
+        settings.CACHES = up
+    # The first page's read timed out; the other reads waited for nothing.
+    assert len(accepted) == 1

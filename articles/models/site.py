@@ -83,23 +83,28 @@ class SiteSettings(NormalizedTextModel):
         """The settings row, from the cache when possible (one query otherwise;
         always with ``fresh``).
 
-        Never raises for a missing row or a cache out of reach: the
-        defaults are a usable site. The
+        Never raises for a missing row (the defaults are a usable site) nor
+        for a cache out of reach (the row is read from the database). The
         entry is short-lived so that processes sharing no cache (local
         memory) pick up an edit within minutes.
         """
-        from ..pagecache import CACHE_ERRORS
+        from .. import pagecache
 
-        try:
-            value = None if fresh else cache.get(cls.CACHE_KEY)
-        except CACHE_ERRORS:
-            value = None
+        use_cache = pagecache.reachable()
+        value = None
+        if use_cache and not fresh:
+            try:
+                value = cache.get(cls.CACHE_KEY)
+            except pagecache.CACHE_ERRORS as error:
+                pagecache.unreachable(error)
+                use_cache = False
         if value is None:
             value = cls.objects.filter(pk=1).first() or cls(pk=1)
-            try:
-                cache.set(cls.CACHE_KEY, value, 5 * 60)
-            except CACHE_ERRORS:
-                pass
+            if use_cache:
+                try:
+                    cache.set(cls.CACHE_KEY, value, 5 * 60)
+                except pagecache.CACHE_ERRORS as error:
+                    pagecache.unreachable(error)
         return value
 
 
