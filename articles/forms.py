@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import vietnamese
-from .models import Article, Meeting, Organization
+from .models import Meeting, Organization, published_q
 
 
 class MeetingFilterForm(forms.Form):
@@ -26,7 +26,7 @@ class MeetingFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Only what published reports mention: a draft must not leak a name.
-        meetings = Meeting.objects.filter(article__in=Article.objects.published())
+        meetings = Meeting.objects.filter(published_q("article__"))
         self.fields["don_vi"].queryset = Organization.objects.filter(
             meetings__in=meetings
         ).distinct()

@@ -24,6 +24,7 @@ from .models import (
     Page,
     Position,
     PreviewLink,
+    published_q,
 )
 from .pagination import KeysetPaginationMixin
 
@@ -247,12 +248,16 @@ class OfficialDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         attendances = (
-            Attendance.objects.filter(
-                official=self.object,
-                article__in=Article.objects.published(),
-            )
+            Attendance.objects.filter(published_q("article__"), official=self.object)
             .select_related("article__meeting")
-            .defer("article__body", *(f"article__{f}" for f in search.SEARCH_FIELDS))
+            # What the list shows: the meeting's title, link and date.
+            .only(
+                "positions",
+                "article__title",
+                "article__slug",
+                "article__publish_at",
+                "article__meeting__held_on",
+            )
             .order_by("-article__meeting__held_on", "-article__publish_at")
         )
         # A long-serving official attends thousands of meetings: the newest

@@ -13,6 +13,7 @@ from .photos import (
     delete_stored_files,
     photo_upload_to,
 )
+from .queries import published_q
 from .rendered import RenderedArticle
 from .site import Page, SiteSettings
 from .workflow import VIETNAM, AuditEntry, PreviewLink, PreviewLinkQuerySet
@@ -63,5 +64,6 @@ __all__ = [
     "SiteSettings",
     "delete_stored_files",
     "photo_upload_to",
+    "published_q",
     "unique_slug",
 ]
