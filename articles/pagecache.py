@@ -26,7 +26,7 @@ current generation.
 When the shared cache cannot be reached (Redis stopped, cache files on a
 full disk), pages are rendered from the database and nothing is served
 from or kept in the cache; an edit, which cannot start a new generation
-then, is refused (``CACHE_ERRORS``).
+then, is refused (``GenerationNotRenewed``).
 
 ``WSGIPageCache`` answers plain GET hits before Django's request handling
 starts; ``PageCacheMiddleware``, first in ``MIDDLEWARE``, answers
@@ -81,6 +81,11 @@ ACCOUNT_VIEWS = {"admin:login", "admin:logout", "admin:password_change"}
 WSGI_MISS = "wardnews.pagecache.miss"
 
 logger = logging.getLogger(__name__)
+
+
+class GenerationNotRenewed(Exception):
+    """A change could not start a new generation: the shared cache is out
+    of reach, and other processes would go on serving the old pages."""
 
 
 def _cache():
@@ -174,11 +179,16 @@ def bump_generation() -> None:
     than incremented: of two processes bumping at once (in a cache whose
     increment is not atomic, such as files), neither bump is lost; each
     leaves a value no entry was stored under.
+
+    Raises ``GenerationNotRenewed`` when the shared cache cannot take it.
     """
     held = _request_generation.get()
     if held:
         held.clear()
-    _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+    try:
+        _cache().set(GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS as error:
+        raise GenerationNotRenewed(error) from error
 
 
 def bump_generation_now_and_on_commit() -> None:
@@ -487,7 +497,7 @@ class PageCacheMiddleware:
         ):
             try:
                 bump_generation()
-            except CACHE_ERRORS as error:
+            except GenerationNotRenewed as error:
                 return self.process_exception(request, error)
         return response
 
@@ -495,7 +505,7 @@ class PageCacheMiddleware:
         """A write that could not start a new generation (the save's own
         bump failed, and its transaction with it): say so, in a page of its
         own, instead of a server error."""
-        if not isinstance(exception, CACHE_ERRORS):
+        if not isinstance(exception, GenerationNotRenewed):
             return None
         logger.error("Write refused, page cache unreachable: %r", exception)
         return HttpResponse(render_to_string("cache_unavailable.html"), status=503)

@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.urls import reverse
 
+from articles import pagecache
 from articles.models import Article
 from tests.adminform import change_form_data
 from tests.test_page_cache import wsgi_get
@@ -145,3 +146,13 @@ def test_a_hanging_redis_costs_one_page_its_timeout(
         settings.CACHES = up
     # The first page's read timed out; the other reads waited for nothing.
     assert len(accepted) == 1
+
+
+def test_other_failures_are_not_blamed_on_the_cache(rf):
+    """A full media disk is an OSError too; it is not reported as the cache
+    being out of reach."""
+    middleware = pagecache.PageCacheMiddleware(lambda request: None)
+    request = rf.post("/admin/articles/photo/add/")
+    assert middleware.process_exception(request, OSError(28, "No space")) is None
+    refused = pagecache.GenerationNotRenewed(OSError(28, "No space"))
+    assert middleware.process_exception(request, refused).status_code == 503
