@@ -264,4 +264,15 @@ def _content_changed() -> None:
     # Pages cached before the restore describe another site.
     from . import pagecache
 
-    pagecache.bump_generation()
+    try:
+        pagecache.bump_generation()
+    except pagecache.GenerationNotRenewed as error:
+        raise BackupError(
+            _(
+                "Đã khôi phục dữ liệu, nhưng bộ nhớ đệm của trang không trả lời"
+                " (%(error)s), nên trang có thể còn hiện nội dung trước khi khôi"
+                " phục. Hãy khởi động lại các tiến trình của trang và Redis (nếu"
+                " dùng) hoặc xoá thư mục bộ nhớ đệm."
+            )
+            % {"error": error}
+        ) from error

@@ -122,6 +122,30 @@ def test_backup_flush_restore_gives_the_same_site(client, ward, settings, tmp_pa
             assert (media / name).is_file()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_restore_with_the_cache_out_of_reach_says_what_to_do(ward, settings, tmp_path):
+    archive = tmp_path / "saoluu.zip"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT)
+    up = settings.CACHES
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once closed
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "wardnews.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
+    }
+    try:
+        with pytest.raises(CommandError, match="Đã khôi phục dữ liệu, nhưng bộ nhớ"):
+            call_command("restore", str(archive), stdout=io.StringIO())
+    finally:
+        settings.CACHES = up
+    assert Article.objects.filter(pk=ward.pk).exists()
+
+
 @pytest.mark.django_db
 def test_restore_refuses_a_site_that_has_content(ward, tmp_path):
     archive = tmp_path / "saoluu.zip"
