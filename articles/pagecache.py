@@ -13,24 +13,17 @@ its ``publish_at`` and disappears at its ``expire_at``. No entry outlives the
 next such moment: it is computed from the database once per generation and
 every entry's timeout is capped at it.
 
-Only anonymous GETs of public pages are served from or stored in the cache: a
-request with a session cookie (staff, or anyone who logged in or got a flash
-message) always reaches the views, and a response that sets a cookie or says
-``private``, ``no-cache`` or ``no-store`` (previews, drafts, forms with a CSRF
-token) is never stored.
-
-A hit costs one small read of the shared cache: each process keeps copies of
-the entries it read lately (``_LocalCopies``) and uses one only under the
-current generation.
+This module keeps entries under the generation: whole pages for
+``articles.cachedpages`` (which decides what is served and stored, over
+HTTP) and values computed from the database (``remember``: counts, list
+frames, the menu). A read costs one small read of the shared cache: each
+process keeps copies of the entries it read lately (``_LocalCopies``) and
+uses one only under the current generation.
 
 When the shared cache cannot be reached (Redis stopped, cache files on a
 full disk), pages are rendered from the database and nothing is served
 from or kept in the cache; an edit, which cannot start a new generation
 then, is refused (``GenerationNotRenewed``).
-
-``WSGIPageCache`` answers plain GET hits before Django's request handling
-starts; ``PageCacheMiddleware``, first in ``MIDDLEWARE``, answers
-conditional GETs and stores what the views render.
 """
 
 import hashlib
@@ -46,16 +39,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from redis.exceptions import RedisError
 
 from . import release
@@ -67,18 +54,11 @@ from .transactions import first_in_transaction
 CACHE_ERRORS = (OSError, RedisError)
 GENERATION_KEY = "pagecache:generation"
 NO_CHANGE = "none"
-UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store", "max-age=0")
-# Headers that describe one delivery, not the page.
-UNSTORED_HEADERS = {"set-cookie", "x-cache", "date"}
 # Apps whose rows appear on public pages; any save or delete in them counts.
 CONTENT_APPS = {"articles"}
 # Entries each app process keeps a copy of (see _LocalCopies): at 20-60 KB a
 # page, at most ~15 MB.
 LOCAL_COPIES = 256
-# Staff writes that change nothing a public page shows.
-ACCOUNT_VIEWS = {"admin:login", "admin:logout", "admin:password_change"}
-# The environ key of a miss WSGIPageCache hands to PageCacheMiddleware.
-WSGI_MISS = "wardnews.pagecache.miss"
 
 logger = logging.getLogger(__name__)
 
@@ -119,16 +99,17 @@ def generation() -> int:
 
 # The generation read once for the GET being answered, so the parts it
 # reads from the cache (menu, counts, site-wide fragments) cost one small
-# read of the shared cache between them. Set only by PageCacheMiddleware.
-_request_generation: ContextVar[list | None] = ContextVar(
-    "pagecache_request_generation", default=None
+# read of the shared cache between them. Set only by
+# cachedpages.PageCacheMiddleware.
+request_generation: ContextVar[list | None] = ContextVar(
+    "pagecacherequest_generation", default=None
 )
 
 
 def _current_generation() -> int | None:
     """The generation to read and keep entries under; None when the shared
     cache cannot be reached, and then for the rest of the request."""
-    held = _request_generation.get()
+    held = request_generation.get()
     if held:
         return held[0]
     value = None
@@ -182,7 +163,7 @@ def bump_generation() -> None:
 
     Raises ``GenerationNotRenewed`` when the shared cache cannot take it.
     """
-    held = _request_generation.get()
+    held = request_generation.get()
     if held:
         held.clear()
     try:
@@ -202,7 +183,7 @@ def bump_generation_now_and_on_commit() -> None:
         transaction.on_commit(bump_generation)
 
 
-def _seconds_left(until: float | None, limit: int) -> int:
+def seconds_left(until: float | None, limit: int) -> int:
     if until is None:
         return limit
     return max(0, min(limit, math.floor(until - now())))
@@ -219,7 +200,7 @@ def _next_change(gen: int) -> float | None:
     if value is None:
         moment = Article.objects.next_visibility_change()
         value = moment.timestamp() if moment else NO_CHANGE
-        timeout = _seconds_left(
+        timeout = seconds_left(
             None if value == NO_CHANGE else value, max(max_seconds(), 3600)
         )
         if timeout:
@@ -260,7 +241,7 @@ class _LocalCopies:
 _local = _LocalCopies(LOCAL_COPIES)
 
 
-def _lookup(key: str) -> tuple[int | None, Any]:
+def lookup(key: str) -> tuple[int | None, Any]:
     """The current generation and what ``key`` holds for it: one small read
     when this process holds a live copy made under that generation,
     otherwise a second one for the entry.
@@ -290,20 +271,20 @@ def _lookup(key: str) -> tuple[int | None, Any]:
     return gen, stored[2]
 
 
-def _entry_seconds(gen: int | None, limit: int) -> int:
+def entry_seconds(gen: int | None, limit: int) -> int:
     """How long an entry made under ``gen`` may be kept: at most ``limit``
     seconds, never past the next scheduled change; 0 when the shared cache
     is out of reach."""
     if gen is None:
         return 0
     try:
-        return _seconds_left(_next_change(gen), limit)
+        return seconds_left(_next_change(gen), limit)
     except CACHE_ERRORS as error:
         unreachable(error)
         return 0
 
 
-def _keep(key: str, gen: int, value: Any, timeout: int, until: float) -> None:
+def keep(key: str, gen: int, value: Any, timeout: int, until: float) -> None:
     stored = (gen, until, value)
     try:
         _cache().set(key, stored, timeout)
@@ -316,9 +297,9 @@ def _keep(key: str, gen: int, value: Any, timeout: int, until: float) -> None:
 def _store(key: str, gen: int | None, value: Any, limit: int) -> None:
     """Keep ``value`` for at most ``limit`` seconds and never past the next
     scheduled change."""
-    timeout = _entry_seconds(gen, limit)
+    timeout = entry_seconds(gen, limit)
     if timeout:
-        _keep(key, gen, value, timeout, now() + timeout)
+        keep(key, gen, value, timeout, now() + timeout)
 
 
 # Inside computed_fresh(), remember() computes and keeps nothing.
@@ -347,8 +328,8 @@ def remember(name: str, compute: Callable[[], Any]) -> Any:
     limit = int(getattr(settings, "WARDNEWS_COUNT_CACHE_SECONDS", 600))
     if not limit or _fresh.get():
         return compute()
-    key = f"pagecache:value:{_release()}:{hashlib.md5(name.encode()).hexdigest()}"
-    gen, value = _lookup(key)
+    key = f"pagecache:value:{release_key()}:{hashlib.md5(name.encode()).hexdigest()}"
+    gen, value = lookup(key)
     if value is None:
         value = compute()
         _store(key, gen, value, limit)
@@ -389,200 +370,8 @@ def _visibility_changed(sender, **kwargs) -> None:
     bump_generation()
 
 
-def _excluded_prefixes() -> list[str]:
-    prefixes = [settings.STATIC_URL, settings.MEDIA_URL, "/admin/"]
-    prefixes += list(getattr(settings, "WARDNEWS_PAGE_CACHE_EXCLUDE", []))
-    return [p for p in prefixes if p and p.startswith("/")]
-
-
-def request_is_cacheable(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
-        return False
-    if "HTTP_AUTHORIZATION" in request.META:
-        return False
-    return not any(request.path.startswith(p) for p in _excluded_prefixes())
-
-
-def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
-    if request.method != "GET" or response.status_code != 200:
-        return False
-    if response.streaming or response.cookies:
-        return False
-    cache_control = response.get("Cache-Control", "").lower().replace(" ", "")
-    if any(d in cache_control.split(",") for d in UNCACHEABLE_DIRECTIVES):
-        return False
-    return "*" not in response.get("Vary", "")
-
-
-def _page_key(request: HttpRequest) -> str | None:
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None
-    url = f"{request.scheme}://{host}{request.get_full_path()}"
-    return f"pagecache:page:{_release()}:{hashlib.md5(url.encode()).hexdigest()}"
-
-
-def _release() -> str:
+def release_key() -> str:
     """Entries are kept per release: one whose templates or code changed
     never serves what an older one made, though both share the generation
     (an edit through either reaches both during a rolling release)."""
     return release.version()[:12]
-
-
-def _public_headers(seconds: int) -> dict[str, str]:
-    """Browsers revalidate every time (cheap 304s); shared caches may keep the
-    page for a short, configurable while, never past the entry's own time."""
-    proxy = min(seconds, int(getattr(settings, "WARDNEWS_PROXY_CACHE_SECONDS", 0)))
-    stale = int(getattr(settings, "WARDNEWS_STALE_WHILE_REVALIDATE", 0))
-    directives = ["max-age=0", "public", f"s-maxage={proxy}"]
-    if proxy and stale:
-        directives.append(f"stale-while-revalidate={stale}")
-    return {"Cache-Control": ", ".join(directives), "Expires": http_date(now())}
-
-
-def _conditional(request, response, etag, stored_at):
-    return get_conditional_response(
-        request, etag=etag, last_modified=int(stored_at), response=response
-    )
-
-
-def _hit_headers(entry: tuple, limit: int) -> list[tuple[str, str]]:
-    _content, _status, headers, _stored_at, expires_at, _etag = entry
-    fresh = _public_headers(_seconds_left(expires_at, limit))
-    fresh["X-Cache"] = "HIT"
-    return [(n, v) for n, v in headers if n not in fresh] + list(fresh.items())
-
-
-def _hit(request: HttpRequest, entry: tuple, limit: int) -> HttpResponse:
-    content, status, _headers, stored_at, _expires_at, etag = entry
-    response = HttpResponse(content, status=status)
-    for name, value in _hit_headers(entry, limit):
-        response[name] = value
-    return _conditional(request, response, etag, stored_at)
-
-
-class PageCacheMiddleware:
-    """Serves and stores anonymous GETs of public pages; see module docstring.
-
-    First in ``MIDDLEWARE``: a hit costs one small cache read and runs no
-    other middleware, and a stored page keeps the headers every other
-    middleware gave it (security headers, content security policy).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method in ("GET", "HEAD"):
-            held = _request_generation.set([])
-            try:
-                return self._read(request)
-            finally:
-                _request_generation.reset(held)
-        response = self.get_response(request)
-        user = getattr(request, "user", None)
-        # Admin actions may write with queryset.update(), which sends no
-        # signal: a successful staff write always starts a new generation,
-        # page cache or not (list frames and counts are kept under it).
-        match = request.resolver_match
-        if (
-            request.method not in ("OPTIONS", "TRACE")
-            and response.status_code < 400
-            and getattr(user, "is_staff", False)
-            and not (match and match.view_name in ACCOUNT_VIEWS)
-        ):
-            try:
-                bump_generation()
-            except GenerationNotRenewed as error:
-                return self.process_exception(request, error)
-        return response
-
-    def process_exception(self, request, exception):
-        """A write that could not start a new generation (the save's own
-        bump failed, and its transaction with it): say so, in a page of its
-        own, instead of a server error."""
-        if not isinstance(exception, GenerationNotRenewed):
-            return None
-        logger.error("Write refused, page cache unreachable: %r", exception)
-        return HttpResponse(render_to_string("cache_unavailable.html"), status=503)
-
-    def _read(self, request):
-        limit = max_seconds()
-        missed = request.META.get(WSGI_MISS)
-        if missed is not None:
-            # WSGIPageCache looked the page up a moment ago.
-            key, gen = missed
-            _request_generation.get().append(gen)
-        else:
-            if not limit or not request_is_cacheable(request):
-                return self.get_response(request)
-            key = _page_key(request)
-            if key is None:
-                return self.get_response(request)
-            gen, entry = _lookup(key)
-            if entry is not None:
-                return _hit(request, entry, limit)
-        response = self.get_response(request)
-        if not response_is_cacheable(request, response):
-            return response
-        stored_at = now()
-        timeout = _entry_seconds(gen, limit)
-        etag = f'"{hashlib.md5(response.content).hexdigest()}"'
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(stored_at)
-        for name, value in _public_headers(timeout).items():
-            response[name] = value
-        if timeout:
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in UNSTORED_HEADERS
-            ]
-            entry = (
-                response.content,
-                response.status_code,
-                headers,
-                stored_at,
-                stored_at + timeout,
-                etag,
-            )
-            _keep(key, gen, entry, timeout, stored_at + timeout)
-        response["X-Cache"] = "MISS"
-        return _conditional(request, response, etag, stored_at)
-
-
-class WSGIPageCache:
-    """Answers page-cache hits before Django's request handling starts.
-
-    Wraps the WSGI application: for a plain GET that the page cache holds,
-    no middleware, URL resolving or request signals run. Everything else,
-    including every miss and every conditional GET (which
-    ``PageCacheMiddleware`` answers with a 304), goes to the wrapped
-    application; a miss carries its key and generation there
-    (``WSGI_MISS``), so the middleware stores the page without reading the
-    cache again.
-    """
-
-    def __init__(self, application):
-        self.application = application
-
-    def __call__(self, environ, start_response):
-        if (
-            environ.get("REQUEST_METHOD") == "GET"
-            and "HTTP_IF_NONE_MATCH" not in environ
-            and "HTTP_IF_MODIFIED_SINCE" not in environ
-        ):
-            request = WSGIRequest(environ)
-            limit = max_seconds()
-            key = limit and request_is_cacheable(request) and _page_key(request)
-            if key:
-                gen, entry = _lookup(key)
-                if entry is not None:
-                    start_response("200 OK", _hit_headers(entry, limit))
-                    return [entry[0]]
-                environ[WSGI_MISS] = (key, gen)
-        return self.application(environ, start_response)

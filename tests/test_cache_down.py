@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.urls import reverse
 
-from articles import pagecache
+from articles import cachedpages, pagecache
 from articles.models import Article
 from tests.adminform import change_form_data
 from tests.test_page_cache import wsgi_get
@@ -151,7 +151,7 @@ def test_a_hanging_redis_costs_one_page_its_timeout(
 def test_other_failures_are_not_blamed_on_the_cache(rf):
     """A full media disk is an OSError too; it is not reported as the cache
     being out of reach."""
-    middleware = pagecache.PageCacheMiddleware(lambda request: None)
+    middleware = cachedpages.PageCacheMiddleware(lambda request: None)
     request = rf.post("/admin/articles/photo/add/")
     assert middleware.process_exception(request, OSError(28, "No space")) is None
     refused = pagecache.GenerationNotRenewed(OSError(28, "No space"))

@@ -62,10 +62,10 @@ def test_a_page_reads_the_generation_once(client, generation_reads, make_article
 
 
 def test_a_change_during_a_request_is_seen_by_its_later_reads(db, page_cache):
-    held = pagecache._request_generation.set([])
+    held = pagecache.request_generation.set([])
     try:
         assert pagecache.remember("thu", lambda: "cu") == "cu"
         pagecache.bump_generation()
         assert pagecache.remember("thu", lambda: "moi") == "moi"
     finally:
-        pagecache._request_generation.reset(held)
+        pagecache.request_generation.reset(held)

@@ -63,7 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a page-cache hit runs nothing else, and a stored page keeps the
     # headers the middleware below gave it.
-    "articles.pagecache.PageCacheMiddleware",
+    "articles.cachedpages.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wardnews.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

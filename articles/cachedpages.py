@@ -1,0 +1,234 @@
+"""Public pages served from the page cache (``articles.pagecache``): which
+requests and responses qualify, the headers a cached page carries, and the
+two places that answer from it.
+
+Only anonymous GETs of public pages are served from or stored in the cache: a
+request with a session cookie (staff, or anyone who logged in or got a flash
+message) always reaches the views, and a response that sets a cookie or says
+``private``, ``no-cache`` or ``no-store`` (previews, drafts, forms with a CSRF
+token) is never stored.
+
+``WSGIPageCache`` answers plain GET hits before Django's request handling
+starts; ``PageCacheMiddleware``, first in ``MIDDLEWARE``, answers
+conditional GETs and stores what the views render. A hit costs one small
+read of the shared cache (the generation).
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from . import pagecache
+
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store", "max-age=0")
+# Headers that describe one delivery, not the page.
+UNSTORED_HEADERS = {"set-cookie", "x-cache", "date"}
+# Staff writes that change nothing a public page shows.
+ACCOUNT_VIEWS = {"admin:login", "admin:logout", "admin:password_change"}
+# The environ key of a miss WSGIPageCache hands to PageCacheMiddleware.
+WSGI_MISS = "wardnews.pagecache.miss"
+
+logger = logging.getLogger(__name__)
+
+
+def _excluded_prefixes() -> list[str]:
+    prefixes = [settings.STATIC_URL, settings.MEDIA_URL, "/admin/"]
+    prefixes += list(getattr(settings, "WARDNEWS_PAGE_CACHE_EXCLUDE", []))
+    return [p for p in prefixes if p and p.startswith("/")]
+
+
+def request_is_cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not any(request.path.startswith(p) for p in _excluded_prefixes())
+
+
+def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower().replace(" ", "")
+    if any(d in cache_control.split(",") for d in UNCACHEABLE_DIRECTIVES):
+        return False
+    return "*" not in response.get("Vary", "")
+
+
+def page_key(request: HttpRequest) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    url = f"{request.scheme}://{host}{request.get_full_path()}"
+    digest = hashlib.md5(url.encode()).hexdigest()
+    return f"pagecache:page:{pagecache.release_key()}:{digest}"
+
+
+def _public_headers(seconds: int) -> dict[str, str]:
+    """Browsers revalidate every time (cheap 304s); shared caches may keep the
+    page for a short, configurable while, never past the entry's own time."""
+    proxy = min(seconds, int(getattr(settings, "WARDNEWS_PROXY_CACHE_SECONDS", 0)))
+    stale = int(getattr(settings, "WARDNEWS_STALE_WHILE_REVALIDATE", 0))
+    directives = ["max-age=0", "public", f"s-maxage={proxy}"]
+    if proxy and stale:
+        directives.append(f"stale-while-revalidate={stale}")
+    return {
+        "Cache-Control": ", ".join(directives),
+        "Expires": http_date(pagecache.now()),
+    }
+
+
+def _conditional(request, response, etag, stored_at):
+    return get_conditional_response(
+        request, etag=etag, last_modified=int(stored_at), response=response
+    )
+
+
+def _hit_headers(entry: tuple, limit: int) -> list[tuple[str, str]]:
+    _content, _status, headers, _stored_at, expires_at, _etag = entry
+    fresh = _public_headers(pagecache.seconds_left(expires_at, limit))
+    fresh["X-Cache"] = "HIT"
+    return [(n, v) for n, v in headers if n not in fresh] + list(fresh.items())
+
+
+def _hit(request: HttpRequest, entry: tuple, limit: int) -> HttpResponse:
+    content, status, _headers, stored_at, _expires_at, etag = entry
+    response = HttpResponse(content, status=status)
+    for name, value in _hit_headers(entry, limit):
+        response[name] = value
+    return _conditional(request, response, etag, stored_at)
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous GETs of public pages; see module docstring.
+
+    First in ``MIDDLEWARE``: a hit costs one small cache read and runs no
+    other middleware, and a stored page keeps the headers every other
+    middleware gave it (security headers, content security policy).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("GET", "HEAD"):
+            held = pagecache.request_generation.set([])
+            try:
+                return self._read(request)
+            finally:
+                pagecache.request_generation.reset(held)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # Admin actions may write with queryset.update(), which sends no
+        # signal: a successful staff write always starts a new generation,
+        # page cache or not (list frames and counts are kept under it).
+        match = request.resolver_match
+        if (
+            request.method not in ("OPTIONS", "TRACE")
+            and response.status_code < 400
+            and getattr(user, "is_staff", False)
+            and not (match and match.view_name in ACCOUNT_VIEWS)
+        ):
+            try:
+                pagecache.bump_generation()
+            except pagecache.GenerationNotRenewed as error:
+                return self.process_exception(request, error)
+        return response
+
+    def process_exception(self, request, exception):
+        """A write that could not start a new generation (the save's own
+        bump failed, and its transaction with it): say so, in a page of its
+        own, instead of a server error."""
+        if not isinstance(exception, pagecache.GenerationNotRenewed):
+            return None
+        logger.error("Write refused, page cache unreachable: %r", exception)
+        return HttpResponse(render_to_string("cache_unavailable.html"), status=503)
+
+    def _read(self, request):
+        limit = pagecache.max_seconds()
+        missed = request.META.get(WSGI_MISS)
+        if missed is not None:
+            # WSGIPageCache looked the page up a moment ago.
+            key, gen = missed
+            pagecache.request_generation.get().append(gen)
+        else:
+            if not limit or not request_is_cacheable(request):
+                return self.get_response(request)
+            key = page_key(request)
+            if key is None:
+                return self.get_response(request)
+            gen, entry = pagecache.lookup(key)
+            if entry is not None:
+                return _hit(request, entry, limit)
+        response = self.get_response(request)
+        if not response_is_cacheable(request, response):
+            return response
+        stored_at = pagecache.now()
+        timeout = pagecache.entry_seconds(gen, limit)
+        etag = f'"{hashlib.md5(response.content).hexdigest()}"'
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(stored_at)
+        for name, value in _public_headers(timeout).items():
+            response[name] = value
+        if timeout:
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in UNSTORED_HEADERS
+            ]
+            entry = (
+                response.content,
+                response.status_code,
+                headers,
+                stored_at,
+                stored_at + timeout,
+                etag,
+            )
+            pagecache.keep(key, gen, entry, timeout, stored_at + timeout)
+        response["X-Cache"] = "MISS"
+        return _conditional(request, response, etag, stored_at)
+
+
+class WSGIPageCache:
+    """Answers page-cache hits before Django's request handling starts.
+
+    Wraps the WSGI application: for a plain GET that the page cache holds,
+    no middleware, URL resolving or request signals run. Everything else,
+    including every miss and every conditional GET (which
+    ``PageCacheMiddleware`` answers with a 304), goes to the wrapped
+    application; a miss carries its key and generation there
+    (``WSGI_MISS``), so the middleware stores the page without reading the
+    cache again.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and "HTTP_IF_NONE_MATCH" not in environ
+            and "HTTP_IF_MODIFIED_SINCE" not in environ
+        ):
+            request = WSGIRequest(environ)
+            limit = pagecache.max_seconds()
+            key = limit and request_is_cacheable(request) and page_key(request)
+            if key:
+                gen, entry = pagecache.lookup(key)
+                if entry is not None:
+                    start_response("200 OK", _hit_headers(entry, limit))
+                    return [entry[0]]
+                environ[WSGI_MISS] = (key, gen)
+        return self.application(environ, start_response)
