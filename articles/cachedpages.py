@@ -111,6 +111,17 @@ def _hit(request: HttpRequest, entry: tuple, limit: int) -> HttpResponse:
     return _conditional(request, response, etag, stored_at)
 
 
+def _staff_write(request) -> bool:
+    """A request by staff that may change what public pages show (logging
+    in or out, or changing one's password, does not)."""
+    match = request.resolver_match
+    return (
+        request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+        and getattr(getattr(request, "user", None), "is_staff", False)
+        and not (match and match.view_name in ACCOUNT_VIEWS)
+    )
+
+
 class PageCacheMiddleware:
     """Serves and stores anonymous GETs of public pages; see module docstring.
 
@@ -130,27 +141,32 @@ class PageCacheMiddleware:
             finally:
                 pagecache.request_generation.reset(held)
         response = self.get_response(request)
-        user = getattr(request, "user", None)
         # Admin actions may write with queryset.update(), which sends no
         # signal: a successful staff write always starts a new generation,
         # page cache or not (list frames and counts are kept under it).
-        match = request.resolver_match
-        if (
-            request.method not in ("OPTIONS", "TRACE")
-            and response.status_code < 400
-            and getattr(user, "is_staff", False)
-            and not (match and match.view_name in ACCOUNT_VIEWS)
-        ):
+        if response.status_code < 400 and _staff_write(request):
             try:
                 pagecache.bump_generation()
             except pagecache.GenerationNotRenewed as error:
                 return self.process_exception(request, error)
         return response
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Refuse a staff write before it runs while the shared cache is out
+        of reach: it could not start the new generation it needs, and a
+        write outside a transaction could not be undone afterwards."""
+        if request.method in ("GET", "HEAD") or not _staff_write(request):
+            return None
+        try:
+            pagecache.check_renewable()
+        except pagecache.GenerationNotRenewed as error:
+            return self.process_exception(request, error)
+        return None
+
     def process_exception(self, request, exception):
-        """A write that could not start a new generation (the save's own
-        bump failed, and its transaction with it): say so, in a page of its
-        own, instead of a server error."""
+        """A write that could not start a new generation (refused before it
+        ran, or the save's own bump failed and its transaction with it): say
+        so, in a page of its own, instead of a server error."""
         if not isinstance(exception, pagecache.GenerationNotRenewed):
             return None
         logger.error("Write refused, page cache unreachable: %r", exception)

@@ -172,6 +172,18 @@ def bump_generation() -> None:
         raise GenerationNotRenewed(error) from error
 
 
+def check_renewable() -> None:
+    """Raise ``GenerationNotRenewed`` if the shared cache cannot be reached
+    now: asked before a staff write runs, so a write that sends no signal
+    (an admin action's ``update()``) is refused before it is made rather
+    than after."""
+    try:
+        _cache().get(GENERATION_KEY)
+    except CACHE_ERRORS as error:
+        unreachable(error)
+        raise GenerationNotRenewed(error) from error
+
+
 def bump_generation_now_and_on_commit() -> None:
     """Bump now (this process sees the change at once) and again when the
     transaction commits, so a page rendered by another process between the

@@ -9,6 +9,8 @@ def form_fields(form) -> dict:
         bound = form[name]
         value = bound.value()
         widget = bound.field.widget
+        # The admin wraps a relation's widget (its "+" and pencil links).
+        inner = getattr(widget, "widget", widget)
         if value is None or isinstance(value, FieldFile):
             continue
         if hasattr(widget, "widgets"):  # date and time in two inputs
@@ -20,7 +22,7 @@ def form_fields(form) -> dict:
         elif isinstance(value, bool):
             if value:
                 data[bound.html_name] = "on"
-        elif getattr(widget, "allow_multiple_selected", False):
+        elif getattr(inner, "allow_multiple_selected", False):
             data[bound.html_name] = [str(v) for v in value]
         else:
             formatted = widget.format_value(value)

@@ -83,6 +83,23 @@ def test_an_edit_is_refused_with_a_page_that_says_why(
     assert Article.objects.get(pk=article.pk).title == "Thông báo cũ"
 
 
+def test_a_write_outside_the_content_is_refused_before_it_runs(
+    admin_client, cache_down, django_user_model
+):
+    # A user's save sends no signal that starts a new generation: only the
+    # middleware's bump after the response would, too late to undo it.
+    user = django_user_model.objects.create_user("bientap", first_name="An")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = change_form_data(admin_client.get(url))
+    data["first_name"] = "Bình"
+    cache_down()
+    response = admin_client.post(url, data)
+    assert response.status_code == 503
+    assert "Chưa lưu được thay đổi" in response.content.decode()
+    user.refresh_from_db()
+    assert user.first_name == "An"
+
+
 def test_staff_can_still_log_in(client, cache_down, django_user_model):
     django_user_model.objects.create_user(
         "bientap", password="mat-khau-dai-123", is_staff=True
