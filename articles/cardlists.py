@@ -4,10 +4,11 @@ assembled from parts made ahead instead of rendered on every request.
 A list page has three parts:
 
 - *the frame*: everything around the cards (head, header, menu, title, a
-  category's description, the archive's neighbouring months), rendered with
-  the list's own template once per content generation and address
-  (``pagecache.remember``), like the site-wide parts of every page. The
-  request's own address goes in when served, as for stored article pages.
+  category's description, the archive's neighbouring months, the markup
+  around the cards and the pager), rendered with the list's own template
+  once per content generation and address (``pagecache.remember``), like
+  the site-wide parts of every page. The request's own address goes in
+  when served, as for stored article pages.
 - *the cards*, stored with each article (``articles.rendered``), read with
   the list's twelve rows in one raw query, prepared on PostgreSQL
   (``articles.prepared``).
@@ -31,7 +32,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.template.loader import get_template, render_to_string
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from . import context_processors, pagecache, prepared, release, rendered
@@ -40,7 +41,8 @@ from .models import ArticleQuerySet
 from .models.queries import as_aware
 from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
 
-BODY = "\ue000cards\ue000"
+CARDS = "\ue000cards\ue000"
+PAGER = "\ue000pager\ue000"
 CANONICAL = "\ue000canonical\ue000"
 LIST_TEMPLATE = "includes/_article_list.html"
 PAGER_TEMPLATE = "includes/_pagination.html"
@@ -208,47 +210,55 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
 
 class Frame(NamedTuple):
     """A list page around its cards, rendered for ``rendered.RENDER_ROOT``:
-    the HTML split at its slots (the site's address, the canonical link and
-    the cards), which are every other part."""
+    the HTML split at its slots (the site's address, the canonical link,
+    the cards and the pager), which are every other part."""
 
     parts: tuple[str, ...]
 
-    def fill(self, request, cards: str) -> str:
+    def fill(self, request, page: CursorPage) -> str:
         canonical = context_processors.canonical_url(request)
         slots = {
             rendered.RENDER_ROOT: "/".join(canonical.split("/", 3)[:3]),
             CANONICAL: escape(canonical),
-            BODY: cards,
+            CARDS: "".join(row.card for row in page.object_list),
+            PAGER: pager_html(page),
         }
         parts = list(self.parts)
         parts[1::2] = [slots[slot] for slot in parts[1::2]]
         return "".join(parts)
 
 
-SLOTS = re.compile(f"({re.escape(rendered.RENDER_ROOT)}|{CANONICAL}|{BODY})")
+SLOTS = re.compile(
+    "({})".format(
+        "|".join(map(re.escape, (rendered.RENDER_ROOT, CANONICAL, CARDS, PAGER)))
+    )
+)
 
 
-def frame(path: str, template_name: str, context: Callable[[], dict]) -> Frame:
+def frame(
+    path: str, template_name: str, context: Callable[[], dict], *, empty: bool
+) -> Frame:
     """The frame of the list at ``path``, rendered from ``template_name``
-    with ``context()`` once per content generation."""
+    with ``context()`` once per content generation; ``empty``: the list has
+    no card to show (it then says so)."""
 
     def render() -> Frame:
+        card_list = render_to_string(
+            LIST_TEMPLATE,
+            {"cards": "" if empty else mark_safe(CARDS), "pager": mark_safe(PAGER)},
+        )
         html = render_to_string(
             template_name,
-            {**context(), "card_list": mark_safe(BODY), "canonical_url": CANONICAL},
+            {
+                **context(),
+                "card_list": mark_safe(card_list),
+                "canonical_url": CANONICAL,
+            },
             request=rendered.RenderRequest(path),
         )
         return Frame(tuple(SLOTS.split(html)))
 
-    return pagecache.remember(f"list-frame:{path}", render)
-
-
-def cards_html(page: CursorPage) -> str:
-    """The cards of ``page`` and its pager."""
-    cards = "".join(row.card for row in page.object_list)
-    return get_template(LIST_TEMPLATE).render(
-        {"cards": SafeString(cards), "pager": pager_html(page)}
-    )
+    return pagecache.remember(f"list-frame:{int(empty)}:{path}", render)
 
 
 _pagers: dict[tuple, str] = {}

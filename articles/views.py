@@ -114,9 +114,12 @@ class CardListView(View):
         if not self.allow_empty and not page.paginator.count:
             raise NotFound(self.empty_message)
         frame = cardlists.frame(
-            request.path, self.template_name, self.get_frame_context
+            request.path,
+            self.template_name,
+            self.get_frame_context,
+            empty=not page.object_list,
         )
-        return HttpResponse(frame.fill(request, cardlists.cards_html(page)))
+        return HttpResponse(frame.fill(request, page))
 
 
 class ArticleListView(CardListView):
