@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -395,13 +396,39 @@ admin.site.unregister(get_user_model())
 @admin.register(get_user_model())
 class StaffUserAdmin(UserAdmin):
     """Site admins manage accounts and their roles (groups), but only a
-    superuser can make a superuser or hand out single permissions."""
+    superuser can make a superuser or hand out single permissions, and only
+    someone who may publish can hand out a role that publishes: the person
+    who keeps the accounts does not become an approver by ticking a box."""
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["is_superuser", "user_permissions"]
         return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not Article.can_publish(request.user):
+            kwargs["queryset"] = Group.objects.exclude(
+                pk__in=Group.objects.filter(
+                    permissions__content_type__app_label="articles",
+                    permissions__codename="publish_article",
+                )
+            )
+            kwargs["help_text"] = _(
+                "Chỉ người có quyền duyệt đăng bài mới giao được vai trò duyệt "
+                "đăng (nhóm Người duyệt)."
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Roles the form did not offer stay as they were.
+        offered = form.fields["groups"].queryset if "groups" in form.fields else None
+        kept = []
+        if change and offered is not None:
+            kept = list(form.instance.groups.exclude(pk__in=offered.values("pk")))
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

@@ -368,35 +368,76 @@ def test_changelist_shows_and_filters_scheduled(client, users, make_article):
     assert "Bài đang hiện" not in html
 
 
-def test_site_admin_gives_roles_but_not_superuser(client, users):
+def user_form(user, **changes) -> dict:
+    """The user change form as a browser sends it, with ``changes``."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [str(g.pk) for g in user.groups.all()],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "01/01/2024",
+        "date_joined_1": "08:00",
+        **changes,
+    }
+
+
+def test_site_admin_gives_roles_but_not_superuser(client, users, make_staff):
     site_admin = users["site_admin"]
     client.force_login(site_admin)
+    newcomer = make_staff("moi", SITE_ADMIN)
+    editors = Group.objects.get(name=EDITOR)
+    url = reverse("admin:auth_user_change", args=[newcomer.pk])
+    response = client.post(url, user_form(newcomer, groups=[editors.pk]))
+    assert response.status_code == 302, response.context["errors"]
+    assert list(newcomer.groups.values_list("name", flat=True)) == [EDITOR]
+
     url = reverse("admin:auth_user_change", args=[site_admin.pk])
-    approvers = Group.objects.get(name=APPROVER)
-    response = client.post(
-        url,
-        {
-            "username": "quantri",
-            "is_active": "on",
-            "is_staff": "on",
-            "is_superuser": "on",
-            "groups": [str(g.pk) for g in site_admin.groups.all()] + [approvers.pk],
-            "last_login_0": "",
-            "last_login_1": "",
-            "date_joined_0": "01/01/2024",
-            "date_joined_1": "08:00",
-        },
-    )
+    response = client.post(url, user_form(site_admin, is_superuser="on"))
     assert response.status_code == 302, response.context["errors"]
     site_admin.refresh_from_db()
     assert not site_admin.is_superuser
-    assert site_admin.groups.filter(name=APPROVER).exists()
 
     superuser = users["superuser"]
     change = reverse("admin:auth_user_change", args=[superuser.pk])
     assert client.post(change, {"username": "doi-ten"}).status_code == 403
     superuser.refresh_from_db()
     assert superuser.username == "sieuquantri"
+
+
+def test_only_who_may_publish_gives_the_approver_role(client, users):
+    site_admin, approvers = users["site_admin"], Group.objects.get(name=APPROVER)
+    url = reverse("admin:auth_user_change", args=[site_admin.pk])
+    client.force_login(site_admin)
+    page = client.get(url).content.decode()
+    assert "Chỉ người có quyền duyệt đăng bài mới giao được" in page
+    assert f'<option value="{approvers.pk}"' not in page
+    # A forged form is refused, what was typed kept.
+    forged = user_form(site_admin, first_name="Lan", groups=[approvers.pk])
+    response = client.post(url, forged)
+    assert response.status_code == 200
+    assert "Hãy chọn một lựa chọn hợp lệ" in str(response.context["errors"])
+    assert 'value="Lan"' in response.content.decode()
+    assert not site_admin.groups.filter(pk=approvers.pk).exists()
+
+    client.force_login(users["superuser"])
+    response = client.post(url, user_form(site_admin, groups=[approvers.pk]))
+    assert response.status_code == 302, response.context["errors"]
+    assert site_admin.groups.filter(pk=approvers.pk).exists()
+
+
+def test_site_admin_editing_an_approver_keeps_the_role(client, users):
+    approver = users["approver"]
+    client.force_login(users["site_admin"])
+    url = reverse("admin:auth_user_change", args=[approver.pk])
+    # The approver role is not offered, so the browser sends no group.
+    response = client.post(url, user_form(approver, first_name="Hoa", groups=[]))
+    assert response.status_code == 302, response.context["errors"]
+    approver.refresh_from_db()
+    assert approver.first_name == "Hoa"
+    assert list(approver.groups.values_list("name", flat=True)) == [APPROVER]
 
 
 def test_approver_can_save_and_publish_a_new_article(client, users, category):
