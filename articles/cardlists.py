@@ -49,7 +49,8 @@ PAGER_TEMPLATE = "includes/_pagination.html"
 # Pagers kept per process (see pager_html): a few hundred bytes each.
 PAGERS = 2048
 SELECT = (
-    "SELECT a.id, a.publish_at, a.cover_id, r.card, r.card_version, r.stamp"
+    "SELECT a.id, a.publish_at, a.cover_id, a.category_id,"
+    " r.card, r.card_version, r.stamp"
     f" FROM {rendered.ARTICLE_TABLE} a"
     f" LEFT JOIN {rendered.RENDERED_TABLE} r ON r.article_id = a.id"
 )
@@ -64,14 +65,18 @@ class StoredCard(NamedTuple):
 
 
 class CardRow:
-    """One article of a list: what its card and the pager need."""
+    """One article of a list: what its card, the pager and the home page's
+    sections need."""
 
-    __slots__ = ("pk", "_publish_at", "cover_id", "rendered", "card")
+    __slots__ = ("pk", "_publish_at", "cover_id", "category_id", "rendered", "card")
 
-    def __init__(self, pk, publish_at, cover_id, card, card_version, stamp):
+    def __init__(
+        self, pk, publish_at, cover_id, category_id, card, card_version, stamp
+    ):
         self.pk = pk
         self._publish_at = publish_at
         self.cover_id = cover_id
+        self.category_id = category_id
         self.rendered = None if stamp is None else StoredCard(card, card_version, stamp)
 
     @property
@@ -86,12 +91,15 @@ def _sql_moment(value: datetime.datetime):
 
 @dataclass(frozen=True)
 class Scope:
-    """The published articles a list shows: all, one category's, or those
-    published in ``[since, until)``."""
+    """The published articles a list shows: all, one category's, the
+    featured ones, or those published in ``[since, until)``; never those in
+    ``excluded`` (primary keys)."""
 
     category_id: int | None = None
     since: datetime.datetime | None = None
     until: datetime.datetime | None = None
+    featured: bool = False
+    excluded: tuple[int, ...] = ()
 
     def where(self, alias: str = "a") -> tuple[str, list]:
         sql, params = ArticleQuerySet.published_sql(alias, connection)
@@ -105,6 +113,13 @@ class Scope:
         if self.until is not None:
             parts.append(f"{alias}.publish_at < %s")
             params.append(_sql_moment(self.until))
+        if self.featured:
+            parts.append(f"{alias}.featured")
+        if self.excluded:
+            parts.append(
+                f"{alias}.id NOT IN ({', '.join(['%s'] * len(self.excluded))})"
+            )
+            params.extend(self.excluded)
         return " AND ".join(parts), params
 
     def count(self) -> int:
@@ -152,6 +167,26 @@ class Scope:
             f" ORDER BY a.publish_at {order}, a.id {order} LIMIT {limit:d}"
         )
         return _cards(sql, [*params, moment, moment, moment, pk])
+
+
+def newest_of_each(scopes: list[Scope], size: int) -> list[CardRow]:
+    """The ``size`` newest rows of each of ``scopes``, newest first, in one
+    query: a UNION ALL of one LIMIT-ed index scan per scope, joined back by
+    key, so its cost does not grow with the archive."""
+    if not scopes:
+        return []
+    parts, params = [], []
+    for index, scope in enumerate(scopes):
+        where, scope_params = scope.where("b")
+        parts.append(
+            f"SELECT * FROM (SELECT b.id FROM {rendered.ARTICLE_TABLE} b"
+            f" WHERE {where} ORDER BY b.publish_at DESC, b.id DESC"
+            f" LIMIT {size:d}) AS s{index}"
+        )
+        params.extend(scope_params)
+    return _cards(
+        f"{SELECT} WHERE a.id IN ({' UNION ALL '.join(parts)}) {NEWEST}", params
+    )
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:

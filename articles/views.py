@@ -2,7 +2,6 @@ import datetime
 
 from django.db import connection
 from django.db.models import Prefetch
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -39,26 +38,6 @@ class PublishedArticlesMixin(KeysetPaginationMixin):
         return Article.objects.published().for_listing().defer("body")
 
 
-def newest_in_each_category(articles, size: int, category_ids) -> list[Article]:
-    """The ``size`` newest of ``articles`` in each category, in one query.
-
-    A UNION ALL of one LIMIT-ed, index-ordered scan per category, joined back
-    by primary key: its cost does not grow with the archive, unlike a window
-    function over every published article.
-    """
-    parts, params = [], []
-    for index, category in enumerate(category_ids):
-        section = articles.filter(category_id=category).newest_first().values("pk")
-        sql, section_params = section[:size].query.sql_with_params()
-        parts.append(f"SELECT * FROM ({sql}) AS section_{index}")
-        params.extend(section_params)
-    if not parts:
-        return []
-    rows = Article.objects.filter(pk__in=RawSQL(" UNION ALL ".join(parts), params))
-    rows = rows.with_stored_card().order_by()
-    return sorted(rows, key=lambda a: (a.publish_at, a.pk), reverse=True)
-
-
 class HomeView(TemplateView):
     """The featured articles, then the newest of each category, as cards
     stored with their articles (see ``articles.rendered``)."""
@@ -68,13 +47,12 @@ class HomeView(TemplateView):
     per_category = 4
 
     def get_context_data(self, **kwargs):
-        articles = Article.objects.published()
-        featured = list(articles.with_stored_card().filter(featured=True)[:3])
+        featured = cardlists.Scope(featured=True).rows(0, 3)
         menu = {category.pk: category for category in categories()}
-        ranked = newest_in_each_category(
-            articles.exclude(pk__in=[a.pk for a in featured]),
+        not_again = tuple(a.pk for a in featured)
+        ranked = cardlists.newest_of_each(
+            [cardlists.Scope(category_id=pk, excluded=not_again) for pk in menu],
             self.per_category,
-            list(menu),
         )
         sections = {}
         for article in ranked:

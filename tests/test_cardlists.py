@@ -33,6 +33,7 @@ def articles(make_article, category):
                 f"Bài số {index:03d}",
                 publish_at=moment,
                 category=category if index % 3 else other,
+                featured=index % 17 == 5,
             )
         )
     now = timezone.now()
@@ -52,6 +53,8 @@ def scopes(category):
         cardlists.Scope(),
         cardlists.Scope(category_id=category.pk),
         cardlists.Scope(since=MARCH - datetime.timedelta(days=14), until=april),
+        cardlists.Scope(featured=True),
+        cardlists.Scope(category_id=category.pk, excluded=(1, 2, 4, 7)),
     ]
 
 
@@ -74,7 +77,9 @@ def orm_articles(scope: cardlists.Scope):
         articles = articles.filter(publish_at__gte=scope.since)
     if scope.until is not None:
         articles = articles.filter(publish_at__lt=scope.until)
-    return articles
+    if scope.featured:
+        articles = articles.filter(featured=True)
+    return articles.exclude(pk__in=scope.excluded)
 
 
 def ids(rows) -> list[int]:
@@ -102,13 +107,24 @@ def test_raw_rows_equal_the_orm_pages(articles, category):
                 assert ids(scope.rows_before(before, 12)) == ids(expected)
 
 
+def test_newest_of_each_equals_the_orm(articles, category):
+    chosen = scopes(category)
+    for size in (1, 4, 12):
+        # An article in several of the scopes comes once.
+        expected = {a for scope in chosen for a in orm_articles(scope)[:size]}
+        expected = sorted(expected, key=lambda a: (a.publish_at, a.pk), reverse=True)
+        assert ids(cardlists.newest_of_each(chosen, size)) == ids(expected)
+    assert cardlists.newest_of_each([], 4) == []
+
+
 def test_rows_carry_what_cards_and_the_pager_need(articles):
     newest = articles[1]  # shares its moment with articles[0], a higher id
     row = cardlists.Scope().rows(0, 1)[0]
-    assert (row.pk, row.publish_at, row.cover_id) == (
+    assert (row.pk, row.publish_at, row.cover_id, row.category_id) == (
         newest.pk,
         newest.publish_at,
         None,
+        newest.category_id,
     )
     assert row.publish_at.tzinfo is not None
 
