@@ -137,10 +137,10 @@ def card_as(card: str, *, level: int = 2, eager: bool = False) -> str:
 
 
 def fill_cards(articles: list[Article], *, level: int = 2) -> None:
-    """Give each of ``articles`` (from ``Article.objects.with_stored_card``)
-    its ``card`` HTML: stored, or rendered and stored now, in one query for
-    all those that were stale. The first card with a picture fetches it
-    first."""
+    """Give each of ``articles`` (``cardlists`` rows, or articles from
+    ``Article.objects.with_stored_card``) its ``card`` HTML: stored, or
+    rendered and stored now, in one query for all those that were stale.
+    The first card with a picture fetches it first."""
     current = version()
     stored = {a.pk: getattr(a, "rendered", None) for a in articles}
     cards = {
