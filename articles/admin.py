@@ -420,6 +420,22 @@ class StaffUserAdmin(UserAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        groups = form.base_fields.get("groups")
+        if obj is not None and groups is not None:
+            kept = obj.groups.exclude(pk__in=groups.queryset.values("pk"))
+            if kept:
+                # The form's own class: this request's field alone.
+                groups.help_text = " ".join(
+                    [
+                        str(groups.help_text),
+                        _("Vai trò được giữ nguyên: %(roles)s.")
+                        % {"roles": ", ".join(group.name for group in kept)},
+                    ]
+                )
+        return form
+
     def save_related(self, request, form, formsets, change):
         # Roles the form did not offer stay as they were.
         offered = form.fields["groups"].queryset if "groups" in form.fields else None

@@ -432,6 +432,7 @@ def test_site_admin_editing_an_approver_keeps_the_role(client, users):
     approver = users["approver"]
     client.force_login(users["site_admin"])
     url = reverse("admin:auth_user_change", args=[approver.pk])
+    assert "Vai trò được giữ nguyên: Người duyệt." in client.get(url).content.decode()
     # The approver role is not offered, so the browser sends no group.
     response = client.post(url, user_form(approver, first_name="Hoa", groups=[]))
     assert response.status_code == 302, response.context["errors"]
