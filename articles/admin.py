@@ -420,11 +420,17 @@ class StaffUserAdmin(UserAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    @staticmethod
+    def _roles_not_offered(user, groups_field) -> list:
+        """The roles of ``user`` that ``groups_field`` does not offer: they
+        stay as they are."""
+        return list(user.groups.exclude(pk__in=groups_field.queryset.values("pk")))
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         groups = form.base_fields.get("groups")
         if obj is not None and groups is not None:
-            kept = obj.groups.exclude(pk__in=groups.queryset.values("pk"))
+            kept = self._roles_not_offered(obj, groups)
             if kept:
                 # The form's own class: this request's field alone.
                 groups.help_text = " ".join(
@@ -437,11 +443,9 @@ class StaffUserAdmin(UserAdmin):
         return form
 
     def save_related(self, request, form, formsets, change):
-        # Roles the form did not offer stay as they were.
-        offered = form.fields["groups"].queryset if "groups" in form.fields else None
         kept = []
-        if change and offered is not None:
-            kept = list(form.instance.groups.exclude(pk__in=offered.values("pk")))
+        if change and "groups" in form.fields:
+            kept = self._roles_not_offered(form.instance, form.fields["groups"])
         super().save_related(request, form, formsets, change)
         if kept:
             form.instance.groups.add(*kept)
