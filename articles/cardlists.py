@@ -1,5 +1,6 @@
-"""Lists of article cards (the news, a category, a month of the archive)
-assembled from parts made ahead instead of rendered on every request.
+"""Lists of article cards (the news, a category, a month of the archive,
+the home page) assembled from parts made ahead instead of rendered on every
+request.
 
 A list page has three parts:
 
@@ -15,6 +16,10 @@ A list page has three parts:
 - *the pager*, rendered once per process for each distinct pager
   (``pager_html``): its links depend only on the page's number, the number
   of pages and its edge rows.
+
+The home page is put together the same way: its frame, with a slot for
+the featured cards and one for each category's section, is kept per
+generation and per set of sections; its cards come from two raw queries.
 
 Pagination is the one of ``articles.pagination`` (links carry a cursor; a
 typed deep page skips rows in the index), written as raw SQL because
@@ -32,7 +37,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.template.loader import get_template, render_to_string
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from . import context_processors, pagecache, prepared, release, rendered
@@ -41,9 +46,17 @@ from .models import ArticleQuerySet
 from .models.queries import as_aware
 from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
 
-CARDS = "\ue000cards\ue000"
-PAGER = "\ue000pager\ue000"
-CANONICAL = "\ue000canonical\ue000"
+
+def slot(name: str) -> SafeString:
+    """The mark of a frame's slot ``name``, filled on every request:
+    ``canonical``, ``pager`` or ``cards``, the last with a suffix where a
+    page has several lists of cards."""
+    return mark_safe(f"\ue000{name}\ue000")
+
+
+CANONICAL = slot("canonical")
+CARDS = slot("cards")
+PAGER = slot("pager")
 LIST_TEMPLATE = "includes/_article_list.html"
 PAGER_TEMPLATE = "includes/_pagination.html"
 # Pagers kept per process (see pager_html): a few hundred bytes each.
@@ -244,56 +257,62 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
 
 
 class Frame(NamedTuple):
-    """A list page around its cards, rendered for ``rendered.RENDER_ROOT``:
-    the HTML split at its slots (the site's address, the canonical link,
-    the cards and the pager), which are every other part."""
+    """A page around its cards, rendered for ``rendered.RENDER_ROOT``: the
+    HTML split at its slots (the site's address, the canonical link, the
+    cards, a pager), which are every other part."""
 
     parts: tuple[str, ...]
 
-    def fill(self, request, page: CursorPage) -> str:
+    def fill(self, request, slots: dict[str, str]) -> str:
+        """The page for ``request``, ``slots`` (by their marks) filled."""
         canonical = context_processors.canonical_url(request)
         slots = {
             rendered.RENDER_ROOT: "/".join(canonical.split("/", 3)[:3]),
             CANONICAL: escape(canonical),
-            CARDS: "".join(row.card for row in page.object_list),
-            PAGER: pager_html(page),
+            **slots,
         }
         parts = list(self.parts)
-        parts[1::2] = [slots[slot] for slot in parts[1::2]]
+        parts[1::2] = [slots[mark] for mark in parts[1::2]]
         return "".join(parts)
 
 
 SLOTS = re.compile(
-    "({})".format(
-        "|".join(map(re.escape, (rendered.RENDER_ROOT, CANONICAL, CARDS, PAGER)))
-    )
+    f"({re.escape(rendered.RENDER_ROOT)}"
+    "|\ue000(?:canonical|pager|cards(?:-[a-z0-9]+)?)\ue000)"
 )
 
 
 def frame(
-    path: str, template_name: str, context: Callable[[], dict], *, empty: bool
+    path: str, template_name: str, context: Callable[[], dict], *, shape: str
 ) -> Frame:
-    """The frame of the list at ``path``, rendered from ``template_name``
-    with ``context()`` once per content generation; ``empty``: the list has
-    no card to show (it then says so)."""
+    """The frame of the page at ``path``, rendered from ``template_name``
+    with ``context()`` once per content generation and ``shape``: what else
+    decides its markup (whether a list is empty, which sections the home
+    page has)."""
 
     def render() -> Frame:
-        card_list = render_to_string(
-            LIST_TEMPLATE,
-            {"cards": "" if empty else mark_safe(CARDS), "pager": mark_safe(PAGER)},
-        )
         html = render_to_string(
             template_name,
-            {
-                **context(),
-                "card_list": mark_safe(card_list),
-                "canonical_url": CANONICAL,
-            },
+            {**context(), "canonical_url": CANONICAL},
             request=rendered.RenderRequest(path),
         )
         return Frame(tuple(SLOTS.split(html)))
 
-    return pagecache.remember(f"list-frame:{int(empty)}:{path}", render)
+    return pagecache.remember(f"frame:{shape}:{path}", render)
+
+
+def card_list(empty: bool) -> SafeString:
+    """A list's cards and pager, as slots; for an empty list, its message."""
+    return mark_safe(
+        render_to_string(
+            LIST_TEMPLATE, {"cards": "" if empty else CARDS, "pager": PAGER}
+        )
+    )
+
+
+def cards(rows) -> str:
+    """The cards of ``rows`` (filled by ``rendered.fill_cards``), in order."""
+    return "".join(row.card for row in rows)
 
 
 _pagers: dict[tuple, str] = {}

@@ -38,15 +38,16 @@ class PublishedArticlesMixin(KeysetPaginationMixin):
         return Article.objects.published().for_listing().defer("body")
 
 
-class HomeView(TemplateView):
+class HomeView(View):
     """The featured articles, then the newest of each category, as cards
-    stored with their articles (see ``articles.rendered``)."""
+    stored with their articles (see ``articles.rendered``), in a frame kept
+    per content generation (see ``articles.cardlists``)."""
 
     template_name = "articles/home.html"
 
     per_category = 4
 
-    def get_context_data(self, **kwargs):
+    def get(self, request, *args, **kwargs):
         featured = cardlists.Scope(featured=True).rows(0, 3)
         menu = {category.pk: category for category in categories()}
         not_again = tuple(a.pk for a in featured)
@@ -62,9 +63,25 @@ class HomeView(TemplateView):
         )
         shown = featured + [a for _, section in by_category for a in section]
         rendered.fill_cards(shown, level=3)
-        return super().get_context_data(
-            featured=featured, by_category=by_category, **kwargs
+        slots = {cardlists.slot("cards-featured"): cardlists.cards(featured)}
+        for category, section in by_category:
+            slots[cardlists.slot(f"cards-{category.pk}")] = cardlists.cards(section)
+        frame = cardlists.frame(
+            request.path,
+            self.template_name,
+            lambda: {
+                "featured": featured and cardlists.slot("cards-featured"),
+                "by_category": [
+                    (category, cardlists.slot(f"cards-{category.pk}"))
+                    for category, _ in by_category
+                ],
+            },
+            # Which parts the page has: featured cards, and the categories
+            # with a section.
+            shape=f"home:{bool(featured):d}:"
+            + ",".join(str(category.pk) for category, _ in by_category),
         )
+        return HttpResponse(frame.fill(request, slots))
 
 
 class CardListView(View):
@@ -91,13 +108,21 @@ class CardListView(View):
         page = cardlists.page(request, scope, self.paginate_by)
         if not self.allow_empty and not page.paginator.count:
             raise NotFound(self.empty_message)
+        empty = not page.object_list
         frame = cardlists.frame(
             request.path,
             self.template_name,
-            self.get_frame_context,
-            empty=not page.object_list,
+            lambda: {
+                **self.get_frame_context(),
+                "card_list": cardlists.card_list(empty),
+            },
+            shape=f"list:{empty:d}",
         )
-        return HttpResponse(frame.fill(request, page))
+        slots = {
+            cardlists.CARDS: cardlists.cards(page.object_list),
+            cardlists.PAGER: cardlists.pager_html(page),
+        }
+        return HttpResponse(frame.fill(request, slots))
 
 
 class ArticleListView(CardListView):

@@ -200,6 +200,24 @@ def test_empty_lists_say_so(client, category):
         assert "Chưa có bài viết nào." in response.content.decode()
 
 
+def test_home_frame_follows_its_sections(client, remembered, make_article, category):
+    """The home page's frame is kept per generation and per set of sections:
+    featured cards and each category's, added as articles come."""
+    assert "Chưa có bài viết nào." in client.get("/").content.decode()
+    make_article("Tin thường", category=category)
+    home = client.get("/").content.decode()
+    assert "Chưa có bài viết nào." not in home
+    assert "Tin thường" in home and 'id="tin-noi-bat"' not in home
+    make_article("Tin nổi bật", featured=True)
+    home = client.get("/").content.decode()
+    featured = home[
+        home.index('id="tin-noi-bat"') : home.index(f'id="cm-{category.slug}"')
+    ]
+    assert "Tin nổi bật" in featured and "Tin thường" not in featured
+    assert "\ue000" not in home and "wardnews.invalid" not in home
+    assert kept_frames() == 3
+
+
 def test_months_without_articles_are_not_in_the_archive(
     client, remembered, make_article
 ):
