@@ -31,7 +31,7 @@ Keeping stored HTML right:
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import DisallowedHost
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.http import HttpRequest, QueryDict
@@ -228,7 +228,7 @@ def _forget_mark(pk: int) -> None:
     forget_in_transaction(("stale", pk))
 
 
-def _article_saved(sender, instance, created=False, **kwargs):
+def _article_saved(sender, instance, created=False, raw=False, **kwargs):
     if created:
         # Its row from the start: the first reader only renders and stores.
         RenderedArticle.objects.bulk_create(
@@ -236,6 +236,22 @@ def _article_saved(sender, instance, created=False, **kwargs):
         )
     else:
         _article_changed(instance.pk)
+    if not raw:
+        share_copy_on_commit(instance.cover_id)
+
+
+def share_copy_on_commit(cover_id: int | None) -> None:
+    """Have the copy of cover ``cover_id`` that link previews show made once
+    the transaction commits (once per transaction): by the editor's save,
+    not by the page's first reader, whose GET would write it."""
+    if cover_id and first_in_transaction(("share-copy", cover_id)):
+        transaction.on_commit(lambda: _make_share_copy(cover_id), robust=True)
+
+
+def _make_share_copy(photo_id: int) -> None:
+    photo = Photo.objects.filter(pk=photo_id).first()
+    if photo is not None:
+        photo.share_picture()
 
 
 def _part_changed(sender, instance, **kwargs):

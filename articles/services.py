@@ -72,6 +72,7 @@ def _give_cover(article: Article) -> None:
     if Article.objects.filter(pk=article.pk, cover__isnull=True).update(cover=first):
         article.cover = first
         rendered.mark_stale([article.pk])
+        rendered.share_copy_on_commit(first.pk)
 
 
 def _ingest_one(*, article: Article, upload: File, credit: str) -> IngestResult:

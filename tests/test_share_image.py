@@ -45,6 +45,32 @@ def test_shared_image_is_a_1200_px_jpeg(client, make_article, media_root):
     assert len(list(shared.parent.glob("*-chia-se*.jpg"))) == 1
 
 
+def test_the_copy_is_made_when_the_cover_is_saved(
+    client, make_article, media_root, django_capture_on_commit_callbacks
+):
+    """Not by the page's first reader: a GET writes no file."""
+    article = make_article("Tin có ảnh")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        photos_ingest(
+            article=article,
+            files=[ContentFile(jpeg_bytes(width=2000, height=1500), name="lon.jpg")],
+        )
+    article.refresh_from_db()
+    shared = media_root / article.cover.share_name()
+    assert shared.exists()
+    made = shared.stat().st_mtime_ns
+    files = sorted(media_root.rglob("*"))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert meta(html, "og:image").endswith(article.cover.share_name())
+    assert sorted(media_root.rglob("*")) == files
+    assert shared.stat().st_mtime_ns == made
+    # Once per cover and transaction, however often the article is saved.
+    with django_capture_on_commit_callbacks() as callbacks:
+        article.save()
+        article.save()
+    assert len(callbacks) == 1
+
+
 def test_share_copy_of_a_transparent_png_is_a_jpeg_on_white(make_article):
     [result] = photos_ingest(
         article=make_article(), files=[upload("so-do.png", _png(200, 100))]
