@@ -233,14 +233,15 @@ class WSGIPageCache:
         self.application = application
 
     def __call__(self, environ, start_response):
+        limit = pagecache.max_seconds()
         if (
-            environ.get("REQUEST_METHOD") == "GET"
+            limit
+            and environ.get("REQUEST_METHOD") == "GET"
             and "HTTP_IF_NONE_MATCH" not in environ
             and "HTTP_IF_MODIFIED_SINCE" not in environ
         ):
             request = WSGIRequest(environ)
-            limit = pagecache.max_seconds()
-            key = limit and request_is_cacheable(request) and page_key(request)
+            key = request_is_cacheable(request) and page_key(request)
             if key:
                 gen, entry = pagecache.lookup(key)
                 if entry is not None:
