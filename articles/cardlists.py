@@ -22,9 +22,9 @@ the featured cards and one for each category's section, is kept per
 generation and per set of sections; its cards come from two raw queries.
 
 Pagination is the one of ``articles.pagination`` (links carry a cursor; a
-typed deep page skips rows in the index), written as raw SQL because
-building the ORM query cost several times running it. Tests keep the two in
-step.
+typed deep page starts from the nearest mark, then skips rows in the index),
+written as raw SQL because building the ORM query cost several times running
+it. Tests keep the two in step.
 """
 
 import datetime
@@ -40,11 +40,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from . import context_processors, pagecache, prepared, release, rendered
+from . import context_processors, pagecache, pagination, prepared, release, rendered
 from .http import NotFound
 from .models import ArticleQuerySet
 from .models.queries import as_aware
-from .pagination import AFTER, BEFORE, DEFERRED_JOIN_FROM, CursorPage, decode_cursor
+from .pagination import AFTER, BEFORE, CursorPage, decode_cursor
 
 
 def slot(name: str) -> SafeString:
@@ -114,7 +114,11 @@ class Scope:
     featured: bool = False
     excluded: tuple[int, ...] = ()
 
-    def where(self, alias: str = "a") -> tuple[str, list]:
+    def where(
+        self, alias: str = "a", *, older: tuple = (), newer: tuple = ()
+    ) -> tuple[str, list]:
+        """The condition on ``alias``, with the rows older or newer than an
+        edge row (moment, id) where given."""
         sql, params = ArticleQuerySet.published_sql(alias, connection)
         parts = [sql]
         if self.category_id is not None:
@@ -133,6 +137,17 @@ class Scope:
                 f"{alias}.id NOT IN ({', '.join(['%s'] * len(self.excluded))})"
             )
             params.extend(self.excluded)
+        for edge, side in ((older, "<"), (newer, ">")):
+            if edge:
+                # The bare bound first: the database seeks the index to it
+                # instead of walking every row on the other side to test
+                # the OR.
+                parts.append(
+                    f"{alias}.publish_at {side}= %s AND ({alias}.publish_at {side} %s"
+                    f" OR ({alias}.publish_at = %s AND {alias}.id {side} %s))"
+                )
+                moment = _sql_moment(edge[0])
+                params.extend([moment, moment, moment, edge[1]])
         return " AND ".join(parts), params
 
     def count(self) -> int:
@@ -140,46 +155,55 @@ class Scope:
         sql = f"SELECT COUNT(*) FROM {rendered.ARTICLE_TABLE} a WHERE {where}"
         return _fetch(sql, params)[0][0]
 
-    def rows(self, offset: int, limit: int) -> list[CardRow]:
-        """Rows ``offset`` to ``offset + limit``, newest first. Far down, the
-        rows are skipped in the index alone and the page's rows joined by
-        key."""
+    def marks(self) -> list[tuple[datetime.datetime, int]]:
+        """The edge row (moment, id) of every ``MARK_EVERY`` rows, newest
+        first: where a typed page far down starts from. One pass over the
+        index, made once per content generation, like the count."""
         where, params = self.where()
-        if not offset:
-            sql = f"{SELECT} WHERE {where} {NEWEST} LIMIT {limit:d}"
-        elif offset < DEFERRED_JOIN_FROM:
-            sql = f"{SELECT} WHERE {where} {NEWEST} LIMIT {limit:d} OFFSET %s"
-            params.append(offset)
+        sql = (
+            "SELECT publish_at, id FROM (SELECT a.publish_at, a.id,"
+            f" ROW_NUMBER() OVER ({NEWEST}) AS n"
+            f" FROM {rendered.ARTICLE_TABLE} a WHERE {where}) AS numbered"
+            f" WHERE n %% {pagination.MARK_EVERY:d} = 0 ORDER BY n"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(as_aware(moment), pk) for moment, pk in cursor.fetchall()]
+
+    def rows(self, offset: int, limit: int, *, older: tuple = ()) -> list[CardRow]:
+        """Rows ``offset`` to ``offset + limit``, newest first, of those
+        older than the edge row ``older`` if given. Far down, the rows are
+        counted from the nearest mark, skipped in the index alone and the
+        page's rows joined by key."""
+        if offset >= pagination.MARK_EVERY and not older:
+            marks = pagecache.remember(f"marks:{self!r}", self.marks)
+            offset, older = pagination.from_mark(offset, marks)
+        skip = " OFFSET %s" if offset else ""
+        if offset < pagination.DEFERRED_JOIN_FROM:
+            where, params = self.where(older=older)
+            sql = f"{SELECT} WHERE {where} {NEWEST} LIMIT {limit:d}{skip}"
         else:
-            inner, params = self.where("b")
+            where, params = self.where("b", older=older)
             sql = (
                 f"{SELECT} WHERE a.id IN (SELECT b.id FROM"
-                f" {rendered.ARTICLE_TABLE} b WHERE {inner}"
-                f" ORDER BY b.publish_at DESC, b.id DESC LIMIT {limit:d} OFFSET %s)"
+                f" {rendered.ARTICLE_TABLE} b WHERE {where}"
+                f" ORDER BY b.publish_at DESC, b.id DESC LIMIT {limit:d}{skip})"
                 f" {NEWEST}"
             )
-            params.append(offset)
-        return _cards(sql, params)
+        return _cards(sql, [*params, offset] if offset else params)
 
     def rows_after(self, edge: tuple, limit: int) -> list[CardRow]:
         """The ``limit`` rows just older than ``edge`` (moment, id)."""
-        return self._beside(edge, limit, "<", "DESC")
+        return self.rows(0, limit, older=edge)
 
     def rows_before(self, edge: tuple, limit: int) -> list[CardRow]:
         """The ``limit`` rows just newer than ``edge``, newest first."""
-        return self._beside(edge, limit, ">", "ASC")[::-1]
-
-    def _beside(self, edge: tuple, limit: int, side: str, order: str):
-        # The bare bound first: the database seeks the index to it instead
-        # of walking every row on the other side to test the OR.
-        where, params = self.where()
-        moment, pk = _sql_moment(edge[0]), edge[1]
+        where, params = self.where(newer=edge)
         sql = (
-            f"{SELECT} WHERE {where} AND a.publish_at {side}= %s"
-            f" AND (a.publish_at {side} %s OR (a.publish_at = %s AND a.id {side} %s))"
-            f" ORDER BY a.publish_at {order}, a.id {order} LIMIT {limit:d}"
+            f"{SELECT} WHERE {where}"
+            f" ORDER BY a.publish_at ASC, a.id ASC LIMIT {limit:d}"
         )
-        return _cards(sql, [*params, moment, moment, moment, pk])
+        return _cards(sql, params)[::-1]
 
 
 def newest_of_each(scopes: list[Scope], size: int) -> list[CardRow]:

@@ -4,16 +4,18 @@ Readers keep ``?page=N`` URLs, but the "next" and "previous" links also carry
 a cursor (the date and id of the last or first article shown), so following
 them seeks straight to the rows through the ``(status, publish_at)`` index
 instead of making the database skip ``N × 12`` rows. A hand-typed ``?page=N``
-without a cursor still works: it skips rows in the index only, then fetches
-the page's twelve rows by key. The total, needed for "Trang N / M", is counted
-once per content generation (see ``pagecache.remember``), not on every
-request.
+without a cursor still works: it seeks to the nearest *mark* before it (the
+edge row of every ``MARK_EVERY`` rows, found once per content generation),
+then skips the rest of the way in the index only and fetches the page's
+twelve rows by key. The total, needed for "Trang N / M", is counted once per
+content generation (see ``pagecache.remember``), not on every request.
 """
 
 import datetime
 
 from django.core.paginator import InvalidPage, Page, Paginator
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -21,8 +23,10 @@ from . import pagecache
 from .http import NotFound
 
 AFTER = "sau"
-# A typed deep page number still needs an OFFSET; past this many rows it is
-# taken in the index alone.
+# A typed page number is reached from the nearest mark before it, so it
+# skips fewer than this many rows; past DEFERRED_JOIN_FROM of them, in the
+# index alone.
+MARK_EVERY = 1200
 DEFERRED_JOIN_FROM = 120
 BEFORE = "truoc"
 
@@ -44,6 +48,27 @@ def decode_cursor(value: str) -> tuple[datetime.datetime, int] | None:
         return EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk)
     except OverflowError:
         return None
+
+
+def from_mark(offset: int, marks: list[tuple]) -> tuple[int, tuple]:
+    """Row ``offset`` of a list as ``(skip, edge)``: ``skip`` rows past the
+    nearest of ``marks`` before it (the list's rows numbered ``MARK_EVERY``,
+    ``2 × MARK_EVERY``, …), or from the top (``edge`` empty)."""
+    index = min(offset // MARK_EVERY, len(marks))
+    if not index:
+        return offset, ()
+    return offset - index * MARK_EVERY, marks[index - 1]
+
+
+def older_than(queryset, edge: tuple):
+    """The rows of ``queryset`` after ``edge`` (moment, id), newest first."""
+    moment, pk = edge
+    # The bare bound first: the database seeks the index to it instead of
+    # walking every newer row to test the OR.
+    return queryset.filter(
+        Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=pk),
+        publish_at__lte=moment,
+    )
 
 
 class CursorPage(Page):
@@ -84,10 +109,25 @@ class CursorPaginator(Paginator):
             f"count:{self.count_key}", lambda: Paginator.count.func(self)
         )
 
+    def marks(self) -> list[tuple]:
+        """The edge row (moment, id) of every ``MARK_EVERY`` rows."""
+        numbered = self.object_list.annotate(
+            row=Window(RowNumber(), order_by=(F("publish_at").desc(), F("pk").desc()))
+        ).annotate(mark=F("row") % MARK_EVERY)
+        return list(
+            numbered.filter(mark=0).order_by("row").values_list("publish_at", "pk")
+        )
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self.object_list[bottom : bottom + self.per_page]
+        rows = self.object_list
+        if bottom >= MARK_EVERY:
+            marks = pagecache.remember(f"marks:{self.count_key}", self.marks)
+            bottom, edge = from_mark(bottom, marks)
+            if edge:
+                rows = older_than(rows, edge)
+        rows = rows[bottom : bottom + self.per_page]
         if bottom >= DEFERRED_JOIN_FROM:
             # Skip rows in the index alone, then fetch the page's rows by key.
             keys = list(rows.values_list("pk", flat=True))
@@ -100,13 +140,7 @@ class CursorPaginator(Paginator):
         back to counting rows when the cursor leads nowhere."""
         number = self.validate_number(number)
         if after:
-            moment, pk = after
-            # The bare bound first: the database seeks the index to it
-            # instead of walking every newer row to test the OR.
-            rows = self.object_list.filter(
-                Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=pk),
-                publish_at__lte=moment,
-            )[: self.per_page]
+            rows = older_than(self.object_list, after)[: self.per_page]
         else:
             moment, pk = before
             rows = self.object_list.filter(

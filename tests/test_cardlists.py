@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import cardlists
+from articles import cardlists, pagination
 from articles.models import Article, Category, SiteSettings
 from articles.pagination import CursorPaginator
 
@@ -86,12 +86,23 @@ def ids(rows) -> list[int]:
     return [row.pk for row in rows]
 
 
-def test_raw_rows_equal_the_orm_pages(articles, category):
+@pytest.mark.parametrize(
+    "mark_every, deferred_from",
+    # No mark in reach; marks on page edges; marks inside pages; a skip past
+    # a mark long enough to be taken in the index alone.
+    [(1200, 120), (24, 120), (30, 120), (60, 24)],
+)
+def test_raw_rows_equal_the_orm_pages(
+    articles, category, monkeypatch, mark_every, deferred_from
+):
     """Every way of reaching a page gives what ``CursorPaginator`` gives
-    through the ORM: typed pages (near and deep), and pages sought from the
-    neighbouring page's edge, both ways."""
+    through the ORM: typed pages (near, deep, from a mark), and pages sought
+    from the neighbouring page's edge, both ways."""
+    monkeypatch.setattr(pagination, "MARK_EVERY", mark_every)
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_FROM", deferred_from)
     for scope in scopes(category):
-        orm = CursorPaginator(orm_articles(scope), 12, count_key="test")
+        orm = CursorPaginator(orm_articles(scope), 12, count_key=repr(scope))
+        assert scope.marks() == orm.marks()
         assert scope.count() == orm.count
         for number in orm.page_range:
             expected = orm.page(number)

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article
+from articles import pagination
+from articles.models import Article, Meeting
 from articles.pagination import decode_cursor, encode_cursor
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,8 @@ def test_cursor_round_trip(forty_articles):
     assert (moment, pk) == (article.publish_at, article.pk)
 
 
-def test_typed_deep_page_skips_rows_in_the_index(client, category):
+@pytest.fixture
+def many_articles(category):
     now = timezone.now()
     Article.objects.bulk_create(
         Article(
@@ -116,16 +118,49 @@ def test_typed_deep_page_skips_rows_in_the_index(client, category):
         )
         for index in range(150)
     )
+
+
+def long_titles(response) -> list[str]:
+    return re.findall(r"Bài số \d{3}", response.content.decode())
+
+
+def test_typed_deep_page_skips_rows_in_the_index(client, many_articles):
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/tin-tuc/?page=12")
-    assert re.findall(r"Bài số \d{3}", response.content.decode()) == [
-        f"Bài số {i:03d}" for i in range(132, 144)
-    ]
+    assert long_titles(response) == [f"Bài số {i:03d}" for i in range(132, 144)]
     offsets = [q["sql"] for q in queries if "OFFSET" in q["sql"]]
     assert len(offsets) == 1
     # The OFFSET walks ids alone; the page's rows are joined by key.
     assert re.search(r"IN \(SELECT \w+\.id FROM .* OFFSET \S+\)", offsets[0])
     assert not re.search(r"\bbody\b|search_", offsets[0])
+
+
+@pytest.mark.parametrize("path", ["/tin-tuc/", "/hoi-nghi/"])
+def test_typed_far_page_starts_from_the_nearest_mark(
+    client, page_cache, many_articles, monkeypatch, path
+):
+    """However far down, a typed page skips fewer than ``MARK_EVERY`` rows:
+    it seeks to the mark before it, found once per content generation."""
+    monkeypatch.setattr(pagination, "MARK_EVERY", 48)
+    if path == "/hoi-nghi/":  # the meeting list pages through the ORM
+        Meeting.objects.bulk_create(
+            Meeting(article=article, name="Hội nghị", held_on=datetime.date(2024, 7, 5))
+            for article in Article.objects.all()
+        )
+
+    def typed(number):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{path}?page={number}")
+        assert long_titles(response) == [
+            f"Bài số {i:03d}" for i in range((number - 1) * 12, number * 12)
+        ]
+        return [q["sql"] for q in queries]
+
+    first = typed(11)  # rows 120–131: 24 past the mark at row 96
+    assert sum("ROW_NUMBER()" in sql for sql in first) == 1
+    offsets = [int(n) for sql in first for n in re.findall(r"OFFSET (\d+)", sql)]
+    assert offsets == [24]
+    assert not any("ROW_NUMBER()" in sql for sql in typed(12))
 
 
 def test_lists_leave_the_body_and_search_copies_in_the_database(client, forty_articles):
