@@ -1,13 +1,32 @@
-from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
-from django.urls import reverse
+"""The sitemap: an index at ``/sitemap.xml`` of one sitemap per section
+(``/sitemap-articles.xml``, …), the articles' in pages of
+``pagination.MARK_EVERY``, each of which starts at a mark of the list, so
+no page of the sitemap skips rows to find its first one, and none passes
+the protocol's 50,000 addresses, however large the archive grows."""
 
-from .models import Article, Category, Official, Page
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.functional import cached_property
+
+from . import pagecache, pagination
+from .models import Article, Category, Official, Page, published_q
 
 
 def newest_update(queryset):
     """The newest ``updated_at`` of published articles in ``queryset``."""
     return queryset.order_by("-updated_at").values("updated_at")[:1]
+
+
+def newest_article_update():
+    """When a published article last changed, found once per content
+    generation."""
+
+    def find():
+        newest = newest_update(Article.objects.published()).first()
+        return newest and newest["updated_at"]
+
+    return pagecache.remember("sitemap:newest-update", find)
 
 
 class StaticViewSitemap(Sitemap):
@@ -28,55 +47,95 @@ class StaticViewSitemap(Sitemap):
     def location(self, item):
         return reverse(item)
 
+    @cached_property
+    def newest(self):
+        return newest_article_update()
+
     def lastmod(self, item):
-        if not hasattr(self, "_newest"):
-            newest = newest_update(Article.objects.published()).first()
-            self._newest = newest["updated_at"] if newest else None
-        return self._newest
+        return self.newest
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "weekly"
+    limit = pagination.MARK_EVERY
 
     def items(self):
-        return Article.objects.published().order_by("-publish_at", "-id")
+        return (
+            Article.objects.published()
+            .newest_first()
+            .only("slug", "publish_at", "updated_at")
+        )
 
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class CategorySitemap(Sitemap):
-    changefreq = "daily"
-
-    def items(self):
-        articles = Article.objects.published().filter(category=OuterRef("pk"))
-        # Small tables are listed, so the paginator does not COUNT them.
-        return list(
-            Category.objects.annotate(lastmod=Subquery(newest_update(articles)))
+    @cached_property
+    def paginator(self):
+        # Counted once per content generation; a page found from its mark.
+        return pagination.CursorPaginator(
+            self.items(), self.limit, count_key="sitemap:articles"
         )
 
     def lastmod(self, item):
-        return item.lastmod
+        return item.updated_at
+
+    def get_latest_lastmod(self):
+        # Not the newest of every item read one by one.
+        return newest_article_update()
 
 
-class OfficialSitemap(Sitemap):
-    changefreq = "monthly"
+class TableSitemap(Sitemap):
+    """A small table's sitemap. Its rows are listed, so the paginator does
+    not COUNT them, and listed once per request: the index asks for them
+    twice (the newest lastmod, the pages)."""
+
+    def rows(self):
+        raise NotImplementedError
+
+    @cached_property
+    def listed(self):
+        return list(self.rows())
 
     def items(self):
-        return list(Official.objects.only("slug", "updated_at"))
+        return self.listed
 
     def lastmod(self, item):
         return item.updated_at
 
 
-class PageSitemap(Sitemap):
+class CategorySitemap(TableSitemap):
+    changefreq = "daily"
+
+    def rows(self):
+        # One pass over the articles, once per content generation.
+        return pagecache.remember(
+            "sitemap:categories",
+            lambda: list(
+                Category.objects.annotate(
+                    updated_at=Max(
+                        "articles__updated_at", filter=published_q("articles__")
+                    )
+                )
+            ),
+        )
+
+    def get_latest_lastmod(self):
+        # Categories with no article yet have none.
+        return max(
+            (category.updated_at for category in self.listed if category.updated_at),
+            default=None,
+        )
+
+
+class OfficialSitemap(TableSitemap):
     changefreq = "monthly"
 
-    def items(self):
-        return list(Page.objects.only("slug", "updated_at"))
+    def rows(self):
+        return Official.objects.only("slug", "updated_at")
 
-    def lastmod(self, item):
-        return item.updated_at
+
+class PageSitemap(TableSitemap):
+    changefreq = "monthly"
+
+    def rows(self):
+        return Page.objects.only("slug", "updated_at")
 
 
 sitemaps = {

@@ -6,9 +6,13 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles import pagination
 from articles.models import Article, Category, Page
+from articles.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -153,20 +157,34 @@ def test_category_feeds(client, make_article, category):
     assert f'href="/chuyen-muc/{category.slug}/rss/"' in html
 
 
+def sitemap_urls(client, address: str) -> dict[str, str]:
+    """Every address the sitemap index at ``address`` leads to, with its
+    lastmod."""
+    index = ET.fromstring(client.get(address).content)
+    urls = {}
+    for sitemap in index.findall(f"{SITEMAP}sitemap"):
+        section = sitemap.findtext(f"{SITEMAP}loc").removeprefix("http://testserver")
+        root = ET.fromstring(client.get(section).content)
+        for url in root.findall(f"{SITEMAP}url"):
+            loc = url.findtext(f"{SITEMAP}loc")
+            assert loc not in urls, f"{loc} twice"
+            urls[loc] = url.findtext(f"{SITEMAP}lastmod")
+    return urls
+
+
 def test_sitemap_has_everything_public_with_lastmod(
     client, make_report, make_article, django_assert_max_num_queries
 ):
     article = make_report("Hội nghị")
     make_article("Bản nháp", status=Article.Status.DRAFT)
     Page.objects.create(title="Tổng quan")
-    with django_assert_max_num_queries(8):
-        response = client.get("/sitemap.xml")
-    root = ET.fromstring(response.content)
-    urls = {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in root.findall(f"{SITEMAP}url")
-    }
+    for address in ["/sitemap.xml", "/sitemap-articles.xml", "/sitemap-categories.xml"]:
+        with django_assert_max_num_queries(8):
+            assert client.get(address).status_code == 200
+    urls = sitemap_urls(client, "/sitemap.xml")
     base = "http://testserver"
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-articles.xml</loc><lastmod>" in index
     assert urls[base + article.get_absolute_url()]
     assert urls[base + article.category.get_absolute_url()]
     assert urls[base + "/gioi-thieu/tong-quan/"]
@@ -174,6 +192,25 @@ def test_sitemap_has_everything_public_with_lastmod(
     assert urls[base + official.get_absolute_url()]
     assert urls[base + "/"]
     assert not any("ban-nhap" in loc for loc in urls)
+
+
+def test_sitemap_lists_a_large_archive_in_pages_from_marks(
+    client, make_article, monkeypatch
+):
+    """However many articles, each is in one page of the articles' sitemap,
+    and every page starts at a mark of the list instead of skipping rows."""
+    monkeypatch.setattr(pagination, "MARK_EVERY", 4)
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
+    articles = [make_article(f"Bài số {index:02d}") for index in range(11)]
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemap-articles.xml?p=3<" in index
+    assert "/sitemap-articles.xml?p=4<" not in index
+    with CaptureQueriesContext(connection) as queries:
+        urls = sitemap_urls(client, "/sitemap.xml")
+    assert {f"http://testserver{a.get_absolute_url()}" for a in articles} <= set(urls)
+    assert not any("OFFSET" in q["sql"] for q in queries)
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    assert client.get("/sitemap-khong-co.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):

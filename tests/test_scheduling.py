@@ -32,7 +32,7 @@ def public_urls(article, official):
         reverse("articles:category-feed-atom", args=[article.category.slug]),
         reverse("articles:search") + "?q=lịch+hẹn",
         official.get_absolute_url(),
-        "/sitemap.xml",
+        "/sitemap-articles.xml",
     ]
 
 

@@ -28,7 +28,7 @@ def listing_urls(article):
         reverse("articles:meeting-list"),
         article.attendances.first().official.get_absolute_url(),
         reverse("articles:feed"),
-        "/sitemap.xml",
+        "/sitemap-articles.xml",
     ]
 
 
