@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import vietnamese
+from . import pagecache, vietnamese
 from .models import Meeting, Organization, published_q
 
 
@@ -25,16 +25,26 @@ class MeetingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only what published reports mention: a draft must not leak a name.
-        meetings = Meeting.objects.filter(published_q("article__"))
+
+        def mentioned():
+            # Only what published reports mention: a draft must not leak a
+            # name. One pass over the meetings, once per content generation.
+            meetings = Meeting.objects.filter(published_q("article__"))
+            organizations = (
+                meetings.exclude(organization=None)
+                .order_by()
+                .values_list("organization", flat=True)
+            )
+            terms = (
+                meetings.exclude(term_number=None)
+                .order_by("-term_number")
+                .values_list("term_number", flat=True)
+            )
+            return list(organizations.distinct()), list(terms.distinct())
+
+        organizations, terms = pagecache.remember("meeting-filters", mentioned)
         self.fields["don_vi"].queryset = Organization.objects.filter(
-            meetings__in=meetings
-        ).distinct()
-        terms = (
-            meetings.exclude(term_number=None)
-            .order_by("-term_number")
-            .values_list("term_number", flat=True)
-            .distinct()
+            pk__in=organizations
         )
         self.fields["khoa"].choices = [("", _("Tất cả các khóa"))] + [
             (str(term), f"Khóa {vietnamese.to_roman(term)}") for term in terms

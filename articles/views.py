@@ -276,17 +276,25 @@ class OfficialDetailView(DetailView):
         )
 
 
+def archive_months() -> list[datetime.datetime]:
+    """Every month that has published articles, oldest first: one pass over
+    the articles, once per content generation."""
+    return pagecache.remember(
+        "archive-months",
+        lambda: list(
+            Article.objects.published().datetimes("publish_at", "month", order="ASC")
+        ),
+    )
+
+
 class ArchiveIndexView(TemplateView):
     """Every month that has published articles, newest first."""
 
     template_name = "articles/archive_index.html"
 
     def get_context_data(self, **kwargs):
-        months = Article.objects.published().datetimes(
-            "publish_at", "month", order="DESC"
-        )
         years = {}
-        for month in months:
+        for month in reversed(archive_months()):
             years.setdefault(month.year, []).append(month)
         return super().get_context_data(years=list(years.items()), **kwargs)
 
@@ -309,9 +317,7 @@ class ArchiveMonthView(CardListView):
         return cardlists.Scope(since=self.month, until=following)
 
     def get_frame_context(self):
-        months = list(
-            Article.objects.published().datetimes("publish_at", "month", order="ASC")
-        )
+        months = archive_months()
         key = (self.month.year, self.month.month)
         older = [m for m in months if (m.year, m.month) < key]
         newer = [m for m in months if (m.year, m.month) > key]

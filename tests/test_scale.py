@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, Attendance, Category, Official
@@ -71,3 +73,46 @@ def test_official_page_lists_newest_meetings_only(
 def test_list_pages_query_budget(client, archive, django_assert_max_num_queries, url):
     with django_assert_max_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, scan, added",
+    [
+        # The archive's months: one DISTINCT over every published article.
+        ("/luu-tru/", "DISTINCT", "Tháng 1/2001"),
+        # The meeting list's filters: every published report's unit and term.
+        ("/hoi-nghi/", "DISTINCT", "Khóa IX"),
+        # The sitemap's categories: the newest change of each.
+        ("/sitemap-categories.xml", "MAX(", "/chuyen-muc/moi/"),
+    ],
+)
+def test_parts_drawn_from_every_article_are_read_once_per_generation(
+    client, settings, archive, make_report, url, scan, added
+):
+    """Whole pages uncached, these parts are kept per content generation,
+    not read again on every request, and a change shows at once."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+
+    def scans():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return sum(scan in q["sql"] for q in queries), response.content.decode()
+
+    assert scans()[0]
+    count, html = scans()
+    assert count == 0
+    assert added not in html
+    report = make_report(
+        "Hội nghị khóa mới",
+        publish_at=datetime.datetime(2001, 1, 15, 3, tzinfo=datetime.UTC),
+        category=Category.objects.create(name="Mới"),
+    )
+    report.meeting.term_number = 9
+    report.meeting.save()
+    count, html = scans()
+    assert count
+    assert added in html
