@@ -93,6 +93,7 @@ UNKNOWN_PATHS = [
     "/can-bo/khong-co/",
     "/gioi-thieu/khong-co/",
     "/chuyen-muc/khong-co/rss/",
+    "/sitemap-khong-co.xml",
     "/xem-truoc/khong-hop-le/",
     "/xem-truoc/" + "a" * 5000 + "/",
     "/tin-tuc/%ff/",
@@ -125,6 +126,15 @@ def test_bad_page_numbers_never_give_a_500(client, site):
             response = client.get(url)
             assert_handled(response, url)
             assert response.status_code in (200, 301, 302, 400, 404), url
+
+
+def test_bad_sitemap_pages_never_give_a_500(client, site):
+    for section in ["articles", "categories", "officials"]:
+        for page in BAD_PAGES:
+            url = f"/sitemap-{section}.xml?p={page}"
+            response = client.get(url)
+            assert_handled(response, url)
+            assert response.status_code in (200, 404), url
 
 
 def test_bad_queries_never_give_a_500(client, site):
