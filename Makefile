@@ -25,7 +25,7 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_roles
 	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py ensure_admin --site http://$(HOST):$(PORT)
 
 run: demo
 	@echo "Trang tin đang chạy tại http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"

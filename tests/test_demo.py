@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -101,3 +103,17 @@ def test_seed_article_page(client, demo):
     assert html.count("<figure") == 8
     home = client.get("/").content.decode()
     assert demo.get_absolute_url() in home
+
+
+def test_ensure_admin_prints_a_login_that_works(client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("ensure_admin", site="http://127.0.0.1:8765/", stdout=out)
+    text = out.getvalue()
+    assert "Đăng nhập trang quản trị: http://127.0.0.1:8765/admin/" in text
+    password = (tmp_path / "admin-password.txt").read_text().strip()
+    assert f"Mật khẩu:      {password}" in text
+    assert client.login(username="admin", password=password)
+    # Run again (every `make run`): the same password, still valid.
+    call_command("ensure_admin", stdout=io.StringIO())
+    assert client.login(username="admin", password=password)

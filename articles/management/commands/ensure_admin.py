@@ -13,8 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--site",
+            default="http://127.0.0.1:8000",
+            help="Địa chỉ trang đang chạy, để in đường dẫn đăng nhập.",
+        )
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, site, **options):
         password_file = settings.VAR_DIR / "admin-password.txt"
         user_model = get_user_model()
         user = user_model.objects.filter(username=username).first()
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
         self.stdout.write(
-            "\nĐăng nhập trang quản trị: http://127.0.0.1:8000/admin/\n"
+            f"\nĐăng nhập trang quản trị: {site.rstrip('/')}/admin/\n"
             f"  Tên đăng nhập: {username}\n"
             f"  Mật khẩu:      {password}\n"
             f"  (lưu tại {password_file}; nếu đã đổi mật khẩu, dùng mật khẩu mới)\n"
