@@ -1,8 +1,8 @@
 """The sitemap: an index at ``/sitemap.xml`` of one sitemap per section
-(``/sitemap-articles.xml``, …), the articles' in pages of
-``pagination.MARK_EVERY``, each of which starts at a mark of the list, so
-no page of the sitemap skips rows to find its first one, and none passes
-the protocol's 50,000 addresses, however large the archive grows."""
+(``/sitemap-articles.xml``, …). The articles' sitemap comes in pages of
+``pagination.MARK_EVERY`` addresses, each starting at a mark of the list:
+no page skips rows to find its first, and none passes the protocol's
+50,000 addresses, however large the archive grows."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -13,20 +13,15 @@ from . import pagecache, pagination
 from .models import Article, Category, Official, Page, published_q
 
 
-def newest_update(queryset):
-    """The newest ``updated_at`` of published articles in ``queryset``."""
-    return queryset.order_by("-updated_at").values("updated_at")[:1]
-
-
 def newest_article_update():
     """When a published article last changed, found once per content
     generation."""
-
-    def find():
-        newest = newest_update(Article.objects.published()).first()
-        return newest and newest["updated_at"]
-
-    return pagecache.remember("sitemap:newest-update", find)
+    return pagecache.remember(
+        "sitemap:newest-update",
+        lambda: Article.objects.published().aggregate(Max("updated_at"))[
+            "updated_at__max"
+        ],
+    )
 
 
 class StaticViewSitemap(Sitemap):
