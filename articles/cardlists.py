@@ -166,6 +166,8 @@ class Scope:
             f" FROM {rendered.ARTICLE_TABLE} a WHERE {where}) AS numbered"
             f" WHERE n %% {pagination.MARK_EVERY:d} = 0 ORDER BY n"
         )
+        # Not prepared (``_fetch``): it runs once per generation, and its
+        # modulo would need escaping differently in a PREPARE.
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(as_aware(moment), pk) for moment, pk in cursor.fetchall()]

@@ -60,14 +60,16 @@ def from_mark(offset: int, marks: list[tuple]) -> tuple[int, tuple]:
     return offset - index * MARK_EVERY, marks[index - 1]
 
 
-def older_than(queryset, edge: tuple):
-    """The rows of ``queryset`` after ``edge`` (moment, id), newest first."""
+def beyond(queryset, edge: tuple, side: str):
+    """The rows of ``queryset`` older (``side`` ``"lt"``) or newer
+    (``"gt"``) than ``edge`` (moment, id); as ``cardlists.Scope.where``."""
     moment, pk = edge
     # The bare bound first: the database seeks the index to it instead of
-    # walking every newer row to test the OR.
+    # walking every row on the other side to test the OR.
     return queryset.filter(
-        Q(publish_at__lt=moment) | Q(publish_at=moment, pk__lt=pk),
-        publish_at__lte=moment,
+        Q(**{f"publish_at__{side}": moment})
+        | Q(**{"publish_at": moment, f"pk__{side}": pk}),
+        **{f"publish_at__{side}e": moment},
     )
 
 
@@ -126,7 +128,7 @@ class CursorPaginator(Paginator):
             marks = pagecache.remember(f"marks:{self.count_key}", self.marks)
             bottom, edge = from_mark(bottom, marks)
             if edge:
-                rows = older_than(rows, edge)
+                rows = beyond(rows, edge, "lt")
         rows = rows[bottom : bottom + self.per_page]
         if bottom >= DEFERRED_JOIN_FROM:
             # Skip rows in the index alone, then fetch the page's rows by key.
@@ -140,14 +142,10 @@ class CursorPaginator(Paginator):
         back to counting rows when the cursor leads nowhere."""
         number = self.validate_number(number)
         if after:
-            rows = older_than(self.object_list, after)[: self.per_page]
+            rows = beyond(self.object_list, after, "lt")[: self.per_page]
         else:
-            moment, pk = before
-            rows = self.object_list.filter(
-                Q(publish_at__gt=moment) | Q(publish_at=moment, pk__gt=pk),
-                publish_at__gte=moment,
-            ).order_by("publish_at", "pk")[: self.per_page]
-            rows = list(rows)[::-1]
+            rows = beyond(self.object_list, before, "gt")
+            rows = list(rows.order_by("publish_at", "pk")[: self.per_page])[::-1]
         page = CursorPage(rows, number, self)
         return page if page.object_list else self.page(number)
 

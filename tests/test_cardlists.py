@@ -116,6 +116,7 @@ def test_raw_rows_equal_the_orm_pages(
                 edge = orm.page(number + 1).object_list[0]
                 before = (edge.publish_at, edge.pk)
                 assert ids(scope.rows_before(before, 12)) == ids(expected)
+                assert ids(orm.seek(number, before=before)) == ids(expected)
 
 
 def test_newest_of_each_equals_the_orm(articles, category):
