@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from . import pagecache, pagination
+from . import cardlists, pagecache, pagination
 from .models import Article, Category, Official, Page, published_q
 
 
@@ -63,9 +63,10 @@ class ArticleSitemap(Sitemap):
 
     @cached_property
     def paginator(self):
-        # Counted once per content generation; a page found from its mark.
+        # The rows of the news list (/tin-tuc/): its count and marks, kept
+        # once per content generation, serve here too.
         return pagination.CursorPaginator(
-            self.items(), self.limit, count_key="sitemap:articles"
+            self.items(), self.limit, count_key=repr(cardlists.Scope())
         )
 
     def lastmod(self, item):

@@ -210,6 +210,26 @@ def test_sitemap_lists_a_large_archive_in_pages_from_marks(
     assert {f"http://testserver{a.get_absolute_url()}" for a in articles} <= set(urls)
     assert not any("OFFSET" in q["sql"] for q in queries)
     assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+
+
+def test_sitemap_shares_the_news_lists_count_and_marks(
+    client, make_article, settings, monkeypatch
+):
+    """The sitemap pages the rows of /tin-tuc/: what the list counted and
+    marked in this content generation is not counted or marked again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+    monkeypatch.setattr(pagination, "MARK_EVERY", 4)
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
+    for index in range(30):
+        make_article(f"Bài số {index:02d}")
+    assert client.get("/tin-tuc/?page=3").status_code == 200  # counts and marks
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/sitemap.xml").status_code == 200
+        assert client.get("/sitemap-articles.xml?p=3").status_code == 200
+    assert not any("COUNT(" in q["sql"] or "ROW_NUMBER" in q["sql"] for q in queries)
     assert client.get("/sitemap-khong-co.xml").status_code == 404
 
 
