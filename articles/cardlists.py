@@ -33,15 +33,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import Paginator
 from django.db import connection
 from django.template.loader import get_template, render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from . import context_processors, pagecache, pagination, prepared, release, rendered
-from .http import NotFound
 from .models import ArticleQuerySet
 from .models.queries import as_aware
 from .pagination import AFTER, BEFORE, CursorPage, decode_cursor
@@ -260,13 +258,7 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
     # Kept per scope: any query string (?utm_source=…) shares one count.
     count = pagecache.remember(f"count:{scope!r}", scope.count)
     paginator = _Counted(count, per_page)
-    number = params.get("page") or 1
-    try:
-        number = paginator.validate_number(
-            paginator.num_pages if number == "last" else number
-        )
-    except InvalidPage as error:
-        raise NotFound(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
+    number = pagination.requested_number(paginator, params.get("page"))
     after = decode_cursor(params.get(AFTER, ""))
     before = decode_cursor(params.get(BEFORE, ""))
     rows = []

@@ -98,8 +98,20 @@ class CursorPage(Page):
         return self._query(number, cursor)
 
 
-class CursorPaginator(Paginator):
-    """Pages of a queryset ordered by ``-publish_at, -pk``."""
+def requested_number(paginator: Paginator, value) -> int:
+    """The page of ``paginator`` that ``?page=value`` asks for ("last" for
+    the last); a Vietnamese 404 for one that does not exist."""
+    try:
+        return paginator.validate_number(
+            paginator.num_pages if value == "last" else value or 1
+        )
+    except InvalidPage as error:
+        raise NotFound(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose total is counted once per content generation, under
+    ``count_key``, which names the list."""
 
     def __init__(self, *args, count_key: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +122,10 @@ class CursorPaginator(Paginator):
         return pagecache.remember(
             f"count:{self.count_key}", lambda: Paginator.count.func(self)
         )
+
+
+class CursorPaginator(CountedPaginator):
+    """Pages of a queryset ordered by ``-publish_at, -pk``."""
 
     def marks(self) -> list[tuple]:
         """The edge row (moment, id) of every ``MARK_EVERY`` rows."""
@@ -162,20 +178,12 @@ class KeysetPaginationMixin:
         paginator = CursorPaginator(
             queryset, page_size, count_key=f"{self.request.path}?{other_params}"
         )
-        number = params.get(self.page_kwarg) or 1
-        try:
-            number = paginator.validate_number(
-                paginator.num_pages if number == "last" else number
-            )
-            after = decode_cursor(params.get(AFTER, ""))
-            before = decode_cursor(params.get(BEFORE, ""))
-            if after or before:
-                page = paginator.seek(number, after=after, before=before)
-            else:
-                page = paginator.page(number)
-            page.other_params = other_params
-        except InvalidPage as error:
-            raise NotFound(
-                _("Trang không tồn tại: %(error)s") % {"error": error}
-            ) from None
+        number = requested_number(paginator, params.get(self.page_kwarg))
+        after = decode_cursor(params.get(AFTER, ""))
+        before = decode_cursor(params.get(BEFORE, ""))
+        if after or before:
+            page = paginator.seek(number, after=after, before=before)
+        else:
+            page = paginator.page(number)
+        page.other_params = other_params
         return paginator, page, page.object_list, page.has_other_pages()

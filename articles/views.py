@@ -2,6 +2,7 @@ import datetime
 
 from django.db import connection
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from . import cardlists, pagecache, rendered, search
+from . import cardlists, pagecache, pagination, rendered, search
 from .context_processors import categories
 from .forms import MeetingFilterForm
 from .http import NotFound
@@ -243,7 +244,10 @@ class OfficialListView(ListView):
 
 
 class OfficialDetailView(DetailView):
-    attendance_limit = 50
+    """An official, their positions, and every published meeting they
+    attended, newest first, fifty to a page."""
+
+    paginate_by = 50
 
     def get_queryset(self):
         return Official.objects.prefetch_related(
@@ -264,16 +268,22 @@ class OfficialDetailView(DetailView):
                 "article__publish_at",
                 "article__meeting__held_on",
             )
-            .order_by("-article__meeting__held_on", "-article__publish_at")
+            # The date shown: the meeting's, or the report's when it has none.
+            .order_by(
+                Coalesce(
+                    "article__meeting__held_on", TruncDate("article__publish_at")
+                ).desc(),
+                "-article__publish_at",
+                "-pk",
+            )
         )
-        # A long-serving official attends thousands of meetings: the newest
-        # ones, so the page stays the same size whatever the archive holds.
-        attendances = list(attendances[: self.attendance_limit])
-        return super().get_context_data(
-            attendances=attendances,
-            attendance_limit=self.attendance_limit,
-            **kwargs,
+        paginator = pagination.CountedPaginator(
+            attendances, self.paginate_by, count_key=f"attendances:{self.object.pk}"
         )
+        page = paginator.page(
+            pagination.requested_number(paginator, self.request.GET.get("page"))
+        )
+        return super().get_context_data(page_obj=page, **kwargs)
 
 
 def archive_months() -> list[datetime.datetime]:

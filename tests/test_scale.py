@@ -53,18 +53,34 @@ def test_home_shows_newest_of_each_category_in_few_queries(
         assert f"Bài {slug} 04" not in page
 
 
-def test_official_page_lists_newest_meetings_only(
+def test_official_page_pages_through_every_meeting(
     client, archive, django_assert_max_num_queries
 ):
     _categories, official = archive
+    attended = list(
+        Article.objects.filter(attendances__official=official)
+        .order_by("-publish_at")
+        .values_list("title", flat=True)
+    )
     with django_assert_max_num_queries(8) as queries:
-        response = client.get(official.get_absolute_url())
-    assert len(response.context["attendances"]) == 50
-    assert "50 hội nghị gần nhất" in response.content.decode()
+        first = client.get(official.get_absolute_url())
+    html = first.content.decode()
+    assert [a.article.title for a in first.context["page_obj"]] == attended[:50]
+    assert "70 hội nghị, mới nhất trước." in html
+    assert 'href="?page=2#hoi-nghi-tham-du" rel="next"' in html
     # Publication is checked on each attended article's own row: a subquery
     # of every published article took 62 of 83 ms at 100,000 articles.
-    attended = next(q["sql"] for q in queries if "articles_attendance" in q["sql"])
-    assert "IN (SELECT" not in attended.upper()
+    listed = next(q["sql"] for q in queries if "articles_attendance" in q["sql"])
+    assert "IN (SELECT" not in listed.upper()
+
+    with django_assert_max_num_queries(8):
+        second = client.get(official.get_absolute_url(), {"page": "last"})
+    assert [a.article.title for a in second.context["page_obj"]] == attended[50:]
+    assert 'href="?page=1#hoi-nghi-tham-du" rel="prev"' in second.content.decode()
+
+    beyond = client.get(official.get_absolute_url(), {"page": 3})
+    assert beyond.status_code == 404
+    assert "Trang không tồn tại" in beyond.content.decode()
 
 
 @pytest.mark.parametrize(

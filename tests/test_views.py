@@ -168,10 +168,24 @@ def test_official_page_lists_positions_and_meetings(client, make_report):
     Attendance.objects.create(
         article=newer, official=official, positions="Bí thư Đảng ủy phường"
     )
+    undated = make_report(
+        "Hội nghị chưa ghi ngày",
+        attendees=0,
+        publish_at=datetime.datetime(2024, 7, 20, 9, tzinfo=datetime.UTC),
+    )
+    undated.meeting.held_on = None
+    undated.meeting.save()
+    Attendance.objects.create(article=undated, official=official)
     html = client.get(official.get_absolute_url()).content.decode()
     assert "Đảng ủy viên" in html
-    assert html.index("Hội nghị mới") < html.index("Hội nghị cũ")
     assert "khi đó: Bí thư Đảng ủy phường" in html
+    # By the date shown: the meeting's, or the report's when it has none.
+    shown = [
+        html.index(title)
+        for title in ("Hội nghị mới", "Hội nghị chưa ghi ngày", "Hội nghị cũ")
+    ]
+    assert shown == sorted(shown)
+    assert "20/07/2024" in html
 
 
 def test_healthz_and_robots(client, db):
