@@ -109,9 +109,8 @@ def requested_number(paginator: Paginator, value) -> int:
         raise NotFound(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
 
 
-class CountedPaginator(Paginator):
-    """A paginator whose total is counted once per content generation, under
-    ``count_key``, which names the list."""
+class CursorPaginator(Paginator):
+    """Pages of a queryset ordered by ``-publish_at, -pk``."""
 
     def __init__(self, *args, count_key: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,10 +121,6 @@ class CountedPaginator(Paginator):
         return pagecache.remember(
             f"count:{self.count_key}", lambda: Paginator.count.func(self)
         )
-
-
-class CursorPaginator(CountedPaginator):
-    """Pages of a queryset ordered by ``-publish_at, -pk``."""
 
     def marks(self) -> list[tuple]:
         """The edge row (moment, id) of every ``MARK_EVERY`` rows."""

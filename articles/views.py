@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.db.models.functions import Coalesce, TruncDate
@@ -256,10 +257,32 @@ class OfficialDetailView(DetailView):
             )
         )
 
+    def attended(self) -> list[int]:
+        """The keys of the official's attendances at published meetings,
+        newest first by the date the page shows (the meeting's, or the
+        report's when it has none): sorted once per content generation, not
+        on every page of a list that can run to thousands."""
+        attendances = Attendance.objects.filter(
+            published_q("article__"), official=self.object
+        ).order_by(
+            Coalesce(
+                "article__meeting__held_on", TruncDate("article__publish_at")
+            ).desc(),
+            "-article__publish_at",
+            "-pk",
+        )
+        return pagecache.remember(
+            f"attended:{self.object.pk}",
+            lambda: list(attendances.values_list("pk", flat=True)),
+        )
+
     def get_context_data(self, **kwargs):
-        attendances = (
-            Attendance.objects.filter(published_q("article__"), official=self.object)
-            .select_related("article__meeting")
+        paginator = Paginator(self.attended(), self.paginate_by)
+        page = paginator.page(
+            pagination.requested_number(paginator, self.request.GET.get("page"))
+        )
+        found = (
+            Attendance.objects.select_related("article__meeting")
             # What the list shows: the meeting's title, link and date.
             .only(
                 "positions",
@@ -268,21 +291,9 @@ class OfficialDetailView(DetailView):
                 "article__publish_at",
                 "article__meeting__held_on",
             )
-            # The date shown: the meeting's, or the report's when it has none.
-            .order_by(
-                Coalesce(
-                    "article__meeting__held_on", TruncDate("article__publish_at")
-                ).desc(),
-                "-article__publish_at",
-                "-pk",
-            )
+            .in_bulk(page.object_list)
         )
-        paginator = pagination.CountedPaginator(
-            attendances, self.paginate_by, count_key=f"attendances:{self.object.pk}"
-        )
-        page = paginator.page(
-            pagination.requested_number(paginator, self.request.GET.get("page"))
-        )
+        page.object_list = [found[pk] for pk in page.object_list if pk in found]
         return super().get_context_data(page_obj=page, **kwargs)
 
 

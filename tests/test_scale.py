@@ -83,6 +83,36 @@ def test_official_page_pages_through_every_meeting(
     assert "Trang không tồn tại" in beyond.content.decode()
 
 
+def test_official_meetings_are_sorted_once_per_generation(
+    client, settings, archive, make_report
+):
+    """Each page of an official's meetings fetches its fifty rows by key;
+    the whole list is sorted again only after a change."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+    _categories, official = archive
+
+    def sorts(page=1):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(official.get_absolute_url(), {"page": page})
+        assert response.status_code == 200
+        return sum("COALESCE" in q["sql"] for q in queries), response
+
+    assert sorts()[0] == 1
+    count, response = sorts(2)
+    assert count == 0
+    assert len(response.context["page_obj"].object_list) == 20
+    report = make_report("Hội nghị vừa đưa tin", attendees=0)
+    Attendance.objects.create(article=report, official=official)
+    count, response = sorts(2)
+    assert count == 1
+    assert "71 hội nghị" in response.content.decode()
+    # Held in 2024: older than every other meeting of the list.
+    assert response.context["page_obj"][-1].article == report
+
+
 @pytest.mark.parametrize(
     "url", ["/tin-tuc/", "/tin-tuc/?page=6", "/chuyen-muc/van-hoa/?page=2"]
 )
