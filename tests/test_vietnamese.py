@@ -126,6 +126,15 @@ def test_vietnamese_date():
     assert vi_date(datetime.date(2024, 7, 7)) == "Chủ Nhật, 07/07/2024"
 
 
+def test_counts_group_thousands_and_years_do_not():
+    from django.template import Context, Template
+
+    template = Template("{% load wardnews %}{{ count|vi_number }} bài, năm {{ year }}")
+    with translation.override("vi"):
+        html = template.render(Context({"count": 98978, "year": 2024}))
+    assert html == "98.978 bài, năm 2024"
+
+
 @pytest.mark.parametrize("typed", ["05/07/2024", "5/7/2024", "05-07-2024"])
 def test_date_input_is_day_first(typed):
     with translation.override("vi"):

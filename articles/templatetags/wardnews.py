@@ -3,7 +3,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import _json_script_escapes, format_html
 from django.utils.safestring import mark_safe
 
@@ -19,6 +19,12 @@ def vi_date(value):
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return vietnamese.vi_date(value)
+
+
+@register.filter
+def vi_number(value):
+    """ "1.434": a count, its thousands grouped as Vietnamese writes them."""
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.filter

@@ -29,3 +29,5 @@ DATETIME_INPUT_FORMATS = [
 ]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
+# Grouped only where asked (the vi_number filter): years and ids stay 2024.
+NUMBER_GROUPING = 3
