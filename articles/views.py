@@ -285,6 +285,7 @@ class OfficialDetailView(DetailView):
             Attendance.objects.select_related("article__meeting")
             # What the list shows: the meeting's title, link and date.
             .only(
+                "role",
                 "positions",
                 "article__title",
                 "article__slug",

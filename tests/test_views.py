@@ -166,7 +166,10 @@ def test_official_page_lists_positions_and_meetings(client, make_report):
     newer.meeting.held_on = datetime.date(2024, 8, 1)
     newer.meeting.save()
     Attendance.objects.create(
-        article=newer, official=official, positions="Bí thư Đảng ủy phường"
+        article=newer,
+        official=official,
+        positions="Bí thư Đảng ủy phường",
+        role=Attendance.Role.CHAIR,
     )
     undated = make_report(
         "Hội nghị chưa ghi ngày",
@@ -178,7 +181,9 @@ def test_official_page_lists_positions_and_meetings(client, make_report):
     Attendance.objects.create(article=undated, official=official)
     html = client.get(official.get_absolute_url()).content.decode()
     assert "Đảng ủy viên" in html
-    assert "khi đó: Bí thư Đảng ủy phường" in html
+    # The role, where it is more than attending.
+    assert "Thứ Năm, 01/08/2024 · chủ trì · khi đó: Bí thư Đảng ủy phường" in html
+    assert html.count("· chủ trì") == 1 and "· tham dự" not in html
     # By the date shown: the meeting's, or the report's when it has none.
     shown = [
         html.index(title)
