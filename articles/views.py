@@ -1,8 +1,9 @@
 import datetime
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -257,27 +258,33 @@ class OfficialDetailView(DetailView):
             )
         )
 
-    def attended(self) -> list[int]:
-        """The keys of the official's attendances at published meetings,
-        newest first by the date the page shows (the meeting's, or the
-        report's when it has none): sorted once per content generation, not
-        on every page of a list that can run to thousands."""
-        attendances = Attendance.objects.filter(
-            published_q("article__"), official=self.object
-        ).order_by(
-            Coalesce(
-                "article__meeting__held_on", TruncDate("article__publish_at")
-            ).desc(),
-            "-article__publish_at",
-            "-pk",
+    def attended(self) -> "Attended":
+        """The official's attendances at published meetings, newest first by
+        the date the page shows (the meeting's, or the report's when it has
+        none): sorted once per content generation, not on every page of a
+        list that can run to thousands."""
+        shown_on = Coalesce(
+            "article__meeting__held_on", TruncDate("article__publish_at")
         )
-        return pagecache.remember(
-            f"attended:{self.object.pk}",
-            lambda: list(attendances.values_list("pk", flat=True)),
+        attendances = (
+            Attendance.objects.filter(published_q("article__"), official=self.object)
+            .annotate(shown_on=shown_on)
+            .order_by(F("shown_on").desc(), "-article__publish_at", "-pk")
+            .values_list("pk", "shown_on")
         )
 
+        def sort():
+            keys, year_starts = [], {}
+            for pk, day in attendances:
+                year_starts.setdefault(day.year, len(keys))
+                keys.append(pk)
+            return Attended(keys, year_starts)
+
+        return pagecache.remember(f"attended:{self.object.pk}", sort)
+
     def get_context_data(self, **kwargs):
-        paginator = Paginator(self.attended(), self.paginate_by)
+        attended = self.attended()
+        paginator = Paginator(attended.keys, self.paginate_by)
         page = paginator.page(
             pagination.requested_number(paginator, self.request.GET.get("page"))
         )
@@ -294,8 +301,29 @@ class OfficialDetailView(DetailView):
             )
             .in_bulk(page.object_list)
         )
-        page.object_list = [found[pk] for pk in page.object_list if pk in found]
-        return super().get_context_data(page_obj=page, **kwargs)
+        # The newest meeting of each year carries the year's anchor.
+        starts = {index: year for year, index in attended.year_starts.items()}
+        rows = []
+        for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
+            if pk in found:
+                found[pk].starts_year = starts.get(index)
+                rows.append(found[pk])
+        page.object_list = rows
+        # A link to each year's newest meeting, for records of many pages.
+        year_pages = []
+        if paginator.num_pages > 1 and len(attended.year_starts) > 1:
+            year_pages = [
+                (year, index // self.paginate_by + 1)
+                for year, index in attended.year_starts.items()
+            ]
+        return super().get_context_data(page_obj=page, year_pages=year_pages, **kwargs)
+
+
+class Attended(NamedTuple):
+    """An official's meetings as kept per content generation."""
+
+    keys: list[int]  # of their attendances, newest first
+    year_starts: dict[int, int]  # each year → the index of its newest
 
 
 def archive_months() -> list[datetime.datetime]:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -191,6 +192,31 @@ def test_official_page_lists_positions_and_meetings(client, make_report):
     ]
     assert shown == sorted(shown)
     assert "20/07/2024" in html
+
+
+def test_long_official_record_has_a_year_index(client, make_article, make_official):
+    official = make_official("Trần Văn Lâu Năm", "Bí thư Đảng ủy phường")
+    for index in range(60):
+        # 55 meetings in 2025, newest first, then 5 in 2024.
+        year, step = (2025, index) if index < 55 else (2024, index - 55)
+        day = datetime.datetime(year, 12, 20, 9, tzinfo=datetime.UTC)
+        day -= datetime.timedelta(days=step * 6)
+        article = make_article(f"Hội nghị số {index}", publish_at=day)
+        Attendance.objects.create(article=article, official=official)
+    first = client.get(official.get_absolute_url()).content.decode()
+    # Each year links to the page of its newest meeting, and to that row.
+    assert 'href="?page=1#nam-2025">2025</a>' in first
+    assert 'href="?page=2#nam-2024">2024</a>' in first
+    assert re.search(r'<li id="nam-2025">\s*<a href="/tin-tuc/hoi-nghi-so-0/"', first)
+    assert 'id="nam-2024"' not in first
+    second = client.get(official.get_absolute_url(), {"page": 2}).content.decode()
+    assert re.search(r'<li id="nam-2024">\s*<a href="/tin-tuc/hoi-nghi-so-55/"', second)
+
+
+def test_short_official_record_has_no_year_index(client, make_report):
+    report = make_report("Hội nghị duy nhất")
+    html = client.get(report.attendances.get().official.get_absolute_url())
+    assert "theo năm" not in html.content.decode()
 
 
 def test_healthz_and_robots(client, db):
