@@ -1,5 +1,4 @@
 import datetime
-from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -258,11 +257,12 @@ class OfficialDetailView(DetailView):
             )
         )
 
-    def attended(self) -> "Attended":
-        """The official's attendances at published meetings, newest first by
-        the date the page shows (the meeting's, or the report's when it has
-        none): sorted once per content generation, not on every page of a
-        list that can run to thousands."""
+    def attended(self) -> tuple[list[int], dict[int, int]]:
+        """The keys of the official's attendances at published meetings,
+        newest first by the date the page shows (the meeting's, or the
+        report's when it has none), and each year's start among them (year →
+        index of its newest): sorted once per content generation, not on
+        every page of a list that can run to thousands."""
         shown_on = Coalesce(
             "article__meeting__held_on", TruncDate("article__publish_at")
         )
@@ -278,13 +278,13 @@ class OfficialDetailView(DetailView):
             for pk, day in attendances:
                 year_starts.setdefault(day.year, len(keys))
                 keys.append(pk)
-            return Attended(keys, year_starts)
+            return keys, year_starts
 
         return pagecache.remember(f"attended:{self.object.pk}", sort)
 
     def get_context_data(self, **kwargs):
-        attended = self.attended()
-        paginator = Paginator(attended.keys, self.paginate_by)
+        keys, year_starts = self.attended()
+        paginator = Paginator(keys, self.paginate_by)
         page = paginator.page(
             pagination.requested_number(paginator, self.request.GET.get("page"))
         )
@@ -302,7 +302,7 @@ class OfficialDetailView(DetailView):
             .in_bulk(page.object_list)
         )
         # The newest meeting of each year carries the year's anchor.
-        starts = {index: year for year, index in attended.year_starts.items()}
+        starts = {index: year for year, index in year_starts.items()}
         rows = []
         for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
             if pk in found:
@@ -311,19 +311,12 @@ class OfficialDetailView(DetailView):
         page.object_list = rows
         # A link to each year's newest meeting, for records of many pages.
         year_pages = []
-        if paginator.num_pages > 1 and len(attended.year_starts) > 1:
+        if paginator.num_pages > 1 and len(year_starts) > 1:
             year_pages = [
                 (year, index // self.paginate_by + 1)
-                for year, index in attended.year_starts.items()
+                for year, index in year_starts.items()
             ]
         return super().get_context_data(page_obj=page, year_pages=year_pages, **kwargs)
-
-
-class Attended(NamedTuple):
-    """An official's meetings as kept per content generation."""
-
-    keys: list[int]  # of their attendances, newest first
-    year_starts: dict[int, int]  # each year → the index of its newest
 
 
 def archive_months() -> list[datetime.datetime]:
