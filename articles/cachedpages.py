@@ -23,9 +23,10 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import http_date
 
-from . import pagecache
+from . import http, pagecache
 
 UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store", "max-age=0")
 # Headers that describe one delivery, not the page.
@@ -71,7 +72,12 @@ def page_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    url = f"{request.scheme}://{host}{request.get_full_path()}"
+    # A shared link's tracking parameters would give every click a page of
+    # its own: each a miss, and one more copy of the page in the cache.
+    url = f"{request.scheme}://{host}{escape_uri_path(request.path)}"
+    query = http.without_tracking(request.META.get("QUERY_STRING", ""))
+    if query:
+        url += f"?{iri_to_uri(query)}"
     digest = hashlib.md5(url.encode()).hexdigest()
     return f"pagecache:page:{pagecache.release_key()}:{digest}"
 

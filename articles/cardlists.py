@@ -39,7 +39,15 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from . import context_processors, pagecache, pagination, prepared, release, rendered
+from . import (
+    context_processors,
+    http,
+    pagecache,
+    pagination,
+    prepared,
+    release,
+    rendered,
+)
 from .models import ArticleQuerySet
 from .models.queries import as_aware
 from .pagination import AFTER, BEFORE, CursorPage, decode_cursor
@@ -251,10 +259,7 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
     params = request.GET
     other_params = ""
     if params.keys() - PAGING:
-        others = params.copy()
-        for name in PAGING:
-            others.pop(name, None)
-        other_params = others.urlencode()
+        other_params = http.kept_params(params, PAGING).urlencode()
     # Kept per scope: any query string (?utm_source=…) shares one count.
     count = pagecache.remember(f"count:{scope!r}", scope.count)
     paginator = _Counted(count, per_page)

@@ -1,6 +1,7 @@
-"""404s that tell the citizen why."""
+"""404s that tell the citizen why, and the query parameters that only say
+where a visitor came from."""
 
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 
 class NotFound(Http404):
@@ -8,3 +9,48 @@ class NotFound(Http404):
     the 404 page (``views.page_not_found``): a page number past the end, a
     preview link that is wrong. Messages of other 404s (Django's own, in
     English or naming models) are never shown."""
+
+
+# Added to shared links by Zalo, Facebook, Google and newsletters, often a
+# new value on every click; they never change what a page shows.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "zarsrc",
+        "igshid",
+        "ttclid",
+        "twclid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+    }
+)
+
+
+def is_tracking(name: str) -> bool:
+    return name in TRACKING_PARAMS or name.startswith("utm_")
+
+
+def without_tracking(query_string: str) -> str:
+    """``query_string`` without its tracking parameters."""
+    return "&".join(
+        part
+        for part in query_string.split("&")
+        if part and not is_tracking(part.partition("=")[0])
+    )
+
+
+def kept_params(params: QueryDict, dropped=()) -> QueryDict:
+    """``params`` without the names ``dropped`` and tracking ones: what the
+    links to a list's other pages keep of its address."""
+    kept = params.copy()
+    for name in params:
+        if name in dropped or is_tracking(name):
+            del kept[name]
+    return kept

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from . import pagecache
-from .http import NotFound
+from .http import NotFound, kept_params
 
 AFTER = "sau"
 # A typed page number is reached from the nearest mark before it, so it
@@ -166,10 +166,7 @@ class KeysetPaginationMixin:
 
     def paginate_queryset(self, queryset, page_size):
         params = self.request.GET
-        others = params.copy()
-        for name in (self.page_kwarg, AFTER, BEFORE):
-            others.pop(name, None)
-        other_params = others.urlencode()
+        other_params = kept_params(params, {self.page_kwarg, AFTER, BEFORE}).urlencode()
         paginator = CursorPaginator(
             queryset, page_size, count_key=f"{self.request.path}?{other_params}"
         )

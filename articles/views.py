@@ -17,7 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from . import cardlists, pagecache, pagination, rendered, search
 from .context_processors import categories
 from .forms import MeetingFilterForm
-from .http import NotFound
+from .http import NotFound, kept_params
 from .models import (
     Article,
     Attendance,
@@ -436,6 +436,8 @@ class SearchView(ListView):
             year=self.year,
             years=list(range(this_year, first_year - 1, -1)),
             max_ranked=search.query.MAX_RANKED,
+            # What the pager's links keep of the address.
+            search_params=kept_params(self.request.GET),
             **kwargs,
         )
 

@@ -7,7 +7,9 @@ import zoneinfo
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timesince, translation
 from django.utils.translation import gettext
@@ -273,6 +275,38 @@ def test_meeting_filter_survives_pagination(client, make_report):
     html = client.get(reverse("articles:meeting-list"), {"khoa": "6"}).content.decode()
     next_link = re.search(r'href="([^"]*)" rel="next"', html).group(1)
     assert "khoa=6" in next_link
+
+
+def test_pager_links_keep_filters_but_not_tracking_parameters(
+    client, make_article, make_report
+):
+    for index in range(13):
+        make_report(f"Hội nghị số {index}")
+    tracking = {"fbclid": "IwAR0abc", "zarsrc": "31", "utm_source": "zalo"}
+    for url, query, kept in [
+        ("/tin-tuc/", {}, ""),
+        ("/hoi-nghi/", {"khoa": "6"}, "khoa=6"),
+        ("/tim-kiem/", {"q": "hội nghị", "page": "1"}, "q="),
+    ]:
+        html = client.get(url, {**query, **tracking}).content.decode()
+        next_link = re.search(r'href="([^"]*)" rel="next"', html).group(1)
+        assert kept in next_link
+        assert not any(name in next_link for name in tracking), (url, next_link)
+
+
+def test_tracking_parameters_share_a_list_count(client, settings, make_report):
+    cache.clear()
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+    make_report("Hội nghị Đảng ủy")
+
+    def counts(query):
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/hoi-nghi/", query)
+        return sum("COUNT(" in q["sql"] for q in queries)
+
+    assert counts({"fbclid": "a"}) == 1
+    assert counts({"fbclid": "b"}) == 0
+    assert counts({"khoa": "6", "fbclid": "c"}) == 1
 
 
 ENGLISH = re.compile(

@@ -403,6 +403,32 @@ def test_wsgi_fast_path_leaves_everything_else_to_django(
     assert wsgi_get("/tin-tuc/", HTTP_HOST="ke-gian.example")[0] == 400
 
 
+def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
+    page_cache, make_article
+):
+    """A link shared on Zalo or Facebook carries parameters that change
+    with each click: they must not make each click a miss, nor store one
+    more copy of the page."""
+    article = make_article("Thông báo cắt điện")
+    url = article.get_absolute_url()
+    status, headers, first = wsgi_get(url, QUERY_STRING="fbclid=IwAR0abc")
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    for query in [
+        "fbclid=IwAR9xyz",
+        "zarsrc=31&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo",
+        "",
+    ]:
+        status, headers, body = wsgi_get(url, QUERY_STRING=query)
+        assert (status, headers["X-Cache"], body) == (200, "HIT", first), query
+    # What a page shows still keys it.
+    assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1&fbclid=a")[1]["X-Cache"] == (
+        "MISS"
+    )
+    assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1&fbclid=b")[1]["X-Cache"] == (
+        "HIT"
+    )
+
+
 def test_a_process_copy_is_not_served_after_a_change(client, page_cache, make_article):
     article = make_article("Lịch tiêm chủng tháng 12")
     client.get("/tin-tuc/")
