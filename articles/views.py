@@ -159,11 +159,11 @@ class MeetingListView(PublishedArticlesMixin, ListView):
         return self.filter_form.filter(queryset)
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(
-            filter_form=self.filter_form, filter_query=query.urlencode(), **kwargs
-        )
+        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
+        # Filtered: the address keeps more than its page, cursor and
+        # tracking parameters (what the pager keeps of it).
+        context["filtered"] = bool(context["page_obj"].other_params)
+        return context
 
 
 class ArticleDetailView(DetailView):

@@ -4,6 +4,7 @@ meeting filters, month archive, error pages and Vietnamese wording."""
 import datetime
 import re
 import zoneinfo
+from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -292,6 +293,19 @@ def test_pager_links_keep_filters_but_not_tracking_parameters(
         next_link = re.search(r'href="([^"]*)" rel="next"', html).group(1)
         assert kept in next_link
         assert not any(name in next_link for name in tracking), (url, next_link)
+
+
+def test_unfiltered_meeting_list_offers_no_filter_to_clear(client, make_report):
+    for index in range(13):
+        make_report(f"Hội nghị số {index}")
+    url = reverse("articles:meeting-list")
+    first = client.get(url, {"fbclid": "IwAR0abc"}).content.decode()
+    assert "Bỏ lọc" not in first
+    # Page 2 through the pager's link, which carries a cursor.
+    next_link = re.search(r'href="([^"]*)" rel="next"', first).group(1)
+    second = client.get(url + unescape(next_link)).content.decode()
+    assert "Trang 2 / 2" in second and "Bỏ lọc" not in second
+    assert "Bỏ lọc" in client.get(url, {"khoa": "6"}).content.decode()
 
 
 def test_tracking_parameters_share_a_list_count(client, settings, make_report):
