@@ -2,6 +2,7 @@
 the cache files of their machine: a publish through one is on the other's
 next response, although both serve pages from the cache."""
 
+import gzip
 import http.cookiejar
 import os
 import re
@@ -65,13 +66,22 @@ class Browser:
             NoRedirect,
         )
 
-    def get(self, path: str):
-        request = urllib.request.Request(self.base + path, headers={"Host": HOST})
+    def get(self, path: str, **headers):
+        request = urllib.request.Request(
+            self.base + path, headers={"Host": HOST, **headers}
+        )
         try:
             with self.opener.open(request, timeout=15) as response:
-                return response.status, dict(response.headers), response.read().decode()
+                status, headers, body = (
+                    response.status,
+                    dict(response.headers),
+                    response.read(),
+                )
         except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read().decode()
+            status, headers, body = error.code, dict(error.headers), error.read()
+        if headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        return status, headers, body.decode()
 
     def post(self, path: str, data: dict, token_from: str):
         _status, _headers, page = self.get(token_from)
@@ -258,8 +268,14 @@ def test_publish_through_one_process_is_visible_through_the_other(
     assert status == 200 and "Thông báo cúp nước ngày mai" not in page
     status, headers, page = citizen_b.get("/tin-tuc/")
     assert headers["X-Cache"] == "HIT"
-    # The other process reads the same entry from the shared cache.
+    # The other process reads the same entry from the shared cache, and sends
+    # it compressed to a browser that accepts gzip.
     assert citizen_a.get("/tin-tuc/")[1]["X-Cache"] == "HIT"
+    status, headers, compressed = citizen_a.get(
+        "/tin-tuc/", **{"Accept-Encoding": "gzip"}
+    )
+    assert (headers["X-Cache"], headers["Content-Encoding"]) == ("HIT", "gzip")
+    assert compressed == page
 
     editor = Browser(first)
     editor.log_in("bientap")

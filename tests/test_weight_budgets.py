@@ -1,8 +1,9 @@
 """Weight budgets for a cheap phone on a mobile network: sizes, not times.
 
-HTML of the seed article <= 50 KB, CSS <= 25 KB, JS <= 15 KB in total, nothing
-loaded from another host, no render-blocking script, and the first image of
-the page sized and fetched first.
+HTML of the seed article <= 50 KB, and <= 8 KB as it travels (gzipped), CSS
+<= 25 KB, JS <= 15 KB in total, nothing loaded from another host, no
+render-blocking script, and the first image of the page sized and fetched
+first.
 """
 
 from html.parser import HTMLParser
@@ -101,6 +102,14 @@ def parse(client, url) -> tuple[bytes, Resources]:
 def test_seed_article_html_is_under_50_kb(client, demo):
     html, _ = parse(client, reverse("articles:article-detail", args=[SEED_SLUG]))
     assert len(html) <= 50 * KB, f"{len(html)} bytes"
+
+
+def test_seed_article_travels_in_under_8_kb(client, demo, page_cache):
+    url = reverse("articles:article-detail", args=[SEED_SLUG])
+    for _ in ("rendered", "from the cache"):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert response["Content-Encoding"] == "gzip"
+        assert len(response.content) <= 8 * KB, f"{len(response.content)} bytes"
 
 
 def test_css_and_js_stay_within_budget(client, demo):

@@ -10,6 +10,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SEED_TITLE = "Hội nghị Ban chấp hành Đảng bộ phường lần thứ 21 khóa VI"
+SEED_SLUG = (
+    "hoi-nghi-ban-chap-hanh-dang-bo-phuong-lan-thu-21-khoa-vi-nhiem-ky-2020-2025"
+)
 
 
 def test_citizen_journey(demo_site, page, screenshot):
@@ -88,12 +91,28 @@ def test_meeting_filters_in_the_browser(demo_site, page, screenshot):
 
 
 def test_article_prints_without_navigation(demo_site, page, screenshot):
-    page.goto(
-        demo_site.url + "/tin-tuc/hoi-nghi-ban-chap-hanh-dang-bo-phuong-lan-thu-21-"
-        "khoa-vi-nhiem-ky-2020-2025/"
-    )
+    page.goto(demo_site.url + "/tin-tuc/" + SEED_SLUG + "/")
     page.emulate_media(media="print")
     expect(page.locator(".site-nav")).to_be_hidden()
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
     screenshot("article-print")
+
+
+def test_cached_pages_arrive_compressed(demo_site, browser, page, page_cache):
+    """With the page cache on, as in production: the seed report reaches the
+    first citizen's browser gzipped as it is rendered, and the next one's
+    from the cache, and reads the same for both."""
+    url = demo_site.url + "/tin-tuc/" + SEED_SLUG + "/"
+    other = browser.new_page(viewport={"width": 390, "height": 844}, locale="vi-VN")
+    try:
+        for citizen, expected in ((page, "MISS"), (other, "HIT")):
+            headers = citizen.goto(url).headers
+            assert (headers["x-cache"], headers["content-encoding"]) == (
+                expected,
+                "gzip",
+            )
+            expect(citizen.locator("h1")).to_contain_text(SEED_TITLE)
+            expect(citizen.locator(".attendees")).to_contain_text("Nguyễn Thị Nhài")
+    finally:
+        other.close()
