@@ -3,6 +3,7 @@ refuses them): citizens still get every page, fresh from the database; an
 edit, which cannot start a new generation then, is refused with a page
 saying so instead of leaving other processes serving the old pages."""
 
+import gzip
 import socket
 import threading
 
@@ -63,6 +64,12 @@ def test_public_pages_are_served_fresh(client, cache_down, make_article):
         status, headers, body = wsgi_get(url.partition("?")[0])
         assert (status, headers["X-Cache"]) == (200, "MISS")
         assert "Lịch tiếp công dân tháng 12" in body.decode()
+        # Still compressed for a phone, though kept nowhere.
+        status, headers, body = wsgi_get(
+            url.partition("?")[0], HTTP_ACCEPT_ENCODING="gzip"
+        )
+        assert (status, headers["Content-Encoding"]) == (200, "gzip")
+        assert "Lịch tiếp công dân tháng 12" in gzip.decompress(body).decode()
 
 
 def refused_edit(admin_client, cache_down, url, field, value):
