@@ -57,7 +57,7 @@ NO_CHANGE = "none"
 # Apps whose rows appear on public pages; any save or delete in them counts.
 CONTENT_APPS = {"articles"}
 # Entries each app process keeps a copy of (see _LocalCopies): at 20-60 KB a
-# page, at most ~15 MB.
+# page, and a quarter of that again for its gzipped copy, at most ~20 MB.
 LOCAL_COPIES = 256
 
 logger = logging.getLogger(__name__)
