@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -237,3 +238,17 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     text = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_favicon_ico_leads_to_the_emblem(client, admin_client, db):
+    """Bots and browsers that find no icon named ask for /favicon.ico."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302  # the emblem's address follows its content
+    assert response["Location"] == static("img/emblem.svg")
+    assert response["Cache-Control"] == "max-age=86400"
+    assert client.get(response["Location"]).status_code == 200
+    # The admin names it, as the public pages do.
+    icon = f'<link rel="icon" href="{static("img/emblem.svg")}" type="image/svg+xml">'
+    for url in ("/admin/", "/admin/articles/article/", "/admin/articles/article/add/"):
+        assert icon in admin_client.get(url).content.decode(), url
+    assert icon in client.get("/admin/login/").content.decode()

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from articles.sitemaps import sitemaps
 from articles.uploads import editor_image_upload
-from articles.views import healthz, robots_txt
+from articles.views import favicon, healthz, robots_txt
 from wardnews.security import serve_media
 
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "sitemap.xml",
         sitemap_views.index,
