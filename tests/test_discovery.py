@@ -246,7 +246,6 @@ def test_favicon_ico_leads_to_the_emblem(client, admin_client, db):
     assert response.status_code == 302  # the emblem's address follows its content
     assert response["Location"] == static("img/emblem.svg")
     assert response["Cache-Control"] == "max-age=86400"
-    assert client.get(response["Location"]).status_code == 200
     # The admin names it, as the public pages do.
     icon = f'<link rel="icon" href="{static("img/emblem.svg")}" type="image/svg+xml">'
     for url in ("/admin/", "/admin/articles/article/", "/admin/articles/article/add/"):
