@@ -66,9 +66,10 @@ class Browser:
             NoRedirect,
         )
 
-    def get(self, path: str, **headers):
+    def get(self, path: str, **sent):
+        """Status, headers and text of ``path``, sent with headers ``sent``."""
         request = urllib.request.Request(
-            self.base + path, headers={"Host": HOST, **headers}
+            self.base + path, headers={"Host": HOST, **sent}
         )
         try:
             with self.opener.open(request, timeout=15) as response:
@@ -271,11 +272,11 @@ def test_publish_through_one_process_is_visible_through_the_other(
     # The other process reads the same entry from the shared cache, and sends
     # it compressed to a browser that accepts gzip.
     assert citizen_a.get("/tin-tuc/")[1]["X-Cache"] == "HIT"
-    status, headers, compressed = citizen_a.get(
+    status, headers, unpacked = citizen_a.get(
         "/tin-tuc/", **{"Accept-Encoding": "gzip"}
     )
     assert (headers["X-Cache"], headers["Content-Encoding"]) == ("HIT", "gzip")
-    assert compressed == page
+    assert unpacked == page
 
     editor = Browser(first)
     editor.log_in("bientap")
