@@ -13,7 +13,7 @@ from django.urls import reverse
 from articles import cachedpages, pagecache
 from articles.models import Article
 from tests.adminform import change_form_data
-from tests.test_page_cache import wsgi_get
+from tests.test_page_delivery import wsgi_get
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,187 @@
+"""How a cached page goes out: hits answered before Django's request
+handling starts, one copy for every shared link whatever its tracking
+parameters, and pages compressed once, when they are stored."""
+
+import gzip
+import io
+
+import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from articles import cachedpages, pagecache
+
+pytestmark = pytest.mark.django_db
+
+
+def wsgi_get(path, **extra):
+    """``path`` through the project's WSGI application, as gunicorn calls it."""
+    from wardnews.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        **extra,
+    }
+    started = []
+
+    def start_response(status, headers):
+        started.append((status, dict(headers)))
+
+    # As Django's test client does: the test's transaction keeps its
+    # connection across the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start_response))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    status, headers = started[0]
+    return int(status.split()[0]), headers, body
+
+
+def test_wsgi_hits_skip_django_request_handling(
+    page_cache, make_article, django_assert_num_queries
+):
+    make_article("Lịch tiêm chủng tháng 12")
+    status, headers, first = wsgi_get("/tin-tuc/")
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    handled = []
+    request_started.connect(handled.append, dispatch_uid="test-wsgi-hit")
+    try:
+        with django_assert_num_queries(0):
+            status, headers, second = wsgi_get("/tin-tuc/")
+    finally:
+        request_started.disconnect(dispatch_uid="test-wsgi-hit")
+    assert (status, headers["X-Cache"]) == (200, "HIT")
+    assert second == first and "Lịch tiêm chủng tháng 12" in second.decode()
+    assert handled == []
+    # Stored with the headers the other middleware gave the page.
+    assert "Content-Security-Policy" in headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "s-maxage" in headers["Cache-Control"]
+
+
+def test_wsgi_miss_reads_the_cache_once(page_cache, make_article, monkeypatch):
+    """The middleware stores what the fast path missed without looking the
+    page or the generation up again."""
+    make_article("Lịch tiêm chủng tháng 12")
+    wsgi_get("/")  # the menu and site-wide parts, kept for the generation
+    reads = []
+    real_get = pagecache._cache().get
+    monkeypatch.setattr(
+        pagecache._cache(),
+        "get",
+        lambda key, *args: reads.append(key) or real_get(key, *args),
+    )
+    status, headers, _ = wsgi_get("/tin-tuc/")
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    assert reads.count(pagecache.GENERATION_KEY) == 1
+    assert len([key for key in reads if key.startswith("pagecache:page:")]) == 1
+    assert wsgi_get("/tin-tuc/")[1]["X-Cache"] == "HIT"
+
+
+def test_wsgi_fast_path_leaves_everything_else_to_django(
+    page_cache, make_article, settings
+):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    make_article("Lịch tiêm chủng tháng 12")
+    wsgi_get("/tin-tuc/")
+    with_session = wsgi_get("/tin-tuc/", HTTP_COOKIE="sessionid=abc")
+    assert "X-Cache" not in with_session[1]
+    other_query = wsgi_get("/tin-tuc/", QUERY_STRING="page=1")
+    assert other_query[1]["X-Cache"] == "MISS"
+    assert wsgi_get("/tin-tuc/", HTTP_HOST="ke-gian.example")[0] == 400
+
+
+def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
+    page_cache, make_article
+):
+    """A link shared on Zalo or Facebook carries parameters that change
+    with each click: they must not make each click a miss, nor store one
+    more copy of the page."""
+    article = make_article("Thông báo cắt điện")
+    url = article.get_absolute_url()
+    status, headers, first = wsgi_get(url, QUERY_STRING="fbclid=IwAR0abc")
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    for query in [
+        "fbclid=IwAR9xyz",
+        "zarsrc=31&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo",
+        "",
+    ]:
+        status, headers, body = wsgi_get(url, QUERY_STRING=query)
+        assert (status, headers["X-Cache"], body) == (200, "HIT", first), query
+    # What a page shows still keys it.
+    assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1&fbclid=a")[1]["X-Cache"] == (
+        "MISS"
+    )
+    assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1&fbclid=b")[1]["X-Cache"] == (
+        "HIT"
+    )
+
+
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
+
+
+def test_pages_travel_gzipped_and_hits_never_compress_again(
+    page_cache, make_article, monkeypatch
+):
+    """A phone downloads a quarter of the bytes; the page is compressed once,
+    when it is rendered, and every hit sends those bytes."""
+    url = make_article("Thông báo cắt điện khu phố 3").get_absolute_url()
+    status, miss_headers, miss = wsgi_get(url, **BROWSER)
+    assert (status, miss_headers["X-Cache"]) == (200, "MISS")
+    assert miss_headers["Content-Encoding"] == "gzip"
+    page = gzip.decompress(miss)
+    assert "Thông báo cắt điện khu phố 3" in page.decode()
+    assert int(miss_headers["Content-Length"]) == len(miss) < len(page) / 2
+
+    def compress_again(content):
+        raise AssertionError("a hit compressed the page again")
+
+    monkeypatch.setattr(cachedpages, "compress_string", compress_again)
+    status, hit_headers, hit = wsgi_get(url, **BROWSER)
+    assert (status, hit_headers["X-Cache"], hit) == (200, "HIT", miss)
+    assert hit_headers["Content-Encoding"] == "gzip"
+    assert int(hit_headers["Content-Length"]) == len(hit)
+
+    # A client that does not ask for gzip gets the same page as it is.
+    status, plain_headers, plain = wsgi_get(url, HTTP_ACCEPT_ENCODING="identity")
+    assert (status, plain_headers["X-Cache"], plain) == (200, "HIT", page)
+    assert "Content-Encoding" not in plain_headers
+    assert int(plain_headers["Content-Length"]) == len(plain)
+    # Shared caches keep the two apart, and know them for the same page.
+    for headers in (miss_headers, hit_headers, plain_headers):
+        assert "Accept-Encoding" in headers["Vary"]
+    assert hit_headers["ETag"] == miss_headers["ETag"] == f"W/{plain_headers['ETag']}"
+
+
+def test_compressed_pages_answer_conditional_gets(client, page_cache, make_article):
+    make_article("Thông báo cắt điện khu phố 3")
+    first = client.get("/tin-tuc/", **BROWSER)
+    assert first["Content-Encoding"] == "gzip"
+    again = client.get("/tin-tuc/", HTTP_IF_NONE_MATCH=first["ETag"], **BROWSER)
+    assert (again.status_code, again.content) == (304, b"")
+    hit = client.get("/tin-tuc/", **BROWSER)
+    assert (hit["X-Cache"], hit.content) == ("HIT", first.content)
+
+
+def test_pages_for_staff_are_not_compressed_here(
+    admin_client, page_cache, make_article
+):
+    """Only pages the same for every visitor are compressed: what staff see
+    may hold a secret, which compression next to text an attacker chose can
+    leak (BREACH)."""
+    make_article("Thông báo cắt điện khu phố 3")
+    for url in ("/tin-tuc/", "/admin/articles/article/"):
+        response = admin_client.get(url, **BROWSER)
+        assert response.status_code == 200
+        assert "Content-Encoding" not in response, url
