@@ -6,7 +6,9 @@ from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -245,20 +247,45 @@ class OfficialListView(ListView):
         )
 
 
-class OfficialDetailView(DetailView):
+class OfficialDetailView(View):
     """An official, their positions, and every published meeting they
-    attended, newest first, fifty to a page."""
+    attended, newest first, fifty to a page: the page's rows in a frame kept
+    per content generation, as the card lists are (``articles.cardlists``)."""
 
+    template_name = "articles/official_detail.html"
+    rows_template = "includes/_attended_meetings.html"
     paginate_by = 50
 
-    def get_queryset(self):
-        return Official.objects.prefetch_related(
-            Prefetch(
-                "positions", queryset=Position.objects.select_related("organization")
-            )
+    def get(self, request, *args, **kwargs):
+        slug = kwargs["slug"]
+        official_id = pagecache.remember(
+            f"official:{slug}",
+            lambda: (
+                Official.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            ),
         )
+        if official_id is None:
+            raise NotFound(_("Không có cán bộ này."))
+        keys, year_starts = self.attended(official_id)
+        paginator = Paginator(keys, self.paginate_by)
+        page = paginator.page(
+            pagination.requested_number(paginator, request.GET.get("page"))
+        )
+        frame = cardlists.frame(
+            request.path,
+            self.template_name,
+            lambda: self.get_frame_context(official_id, paginator, year_starts),
+            shape="official",
+        )
+        slots = {
+            cardlists.CARDS: self.rows_html(page, year_starts),
+            cardlists.PAGER: get_template(cardlists.PAGER_TEMPLATE).render(
+                {"page_obj": page, "fragment": "hoi-nghi-tham-du"}
+            ),
+        }
+        return HttpResponse(frame.fill(request, slots))
 
-    def attended(self) -> tuple[list[int], dict[int, int]]:
+    def attended(self, official_id: int) -> tuple[list[int], dict[int, int]]:
         """The keys of the official's attendances at published meetings,
         newest first by the date the page shows (the meeting's, or the
         report's when it has none), and each year's start among them (year →
@@ -268,7 +295,7 @@ class OfficialDetailView(DetailView):
             "article__meeting__held_on", TruncDate("article__publish_at")
         )
         attendances = (
-            Attendance.objects.filter(published_q("article__"), official=self.object)
+            Attendance.objects.filter(published_q("article__"), official=official_id)
             .annotate(shown_on=shown_on)
             .order_by(F("shown_on").desc(), "-article__publish_at", "-pk")
             .values_list("pk", "shown_on")
@@ -281,35 +308,14 @@ class OfficialDetailView(DetailView):
                 keys.append(pk)
             return keys, year_starts
 
-        return pagecache.remember(f"attended:{self.object.pk}", sort)
+        return pagecache.remember(f"attended:{official_id}", sort)
 
-    def get_context_data(self, **kwargs):
-        keys, year_starts = self.attended()
-        paginator = Paginator(keys, self.paginate_by)
-        page = paginator.page(
-            pagination.requested_number(paginator, self.request.GET.get("page"))
-        )
-        found = (
-            Attendance.objects.select_related("article__meeting")
-            # What the list shows: the meeting's title, link and date.
-            .only(
-                "role",
-                "positions",
-                "article__title",
-                "article__slug",
-                "article__publish_at",
-                "article__meeting__held_on",
+    def get_frame_context(self, official_id, paginator, year_starts) -> dict:
+        official = Official.objects.prefetch_related(
+            Prefetch(
+                "positions", queryset=Position.objects.select_related("organization")
             )
-            .in_bulk(page.object_list)
-        )
-        # The newest meeting of each year carries the year's anchor.
-        starts = {index: year for year, index in year_starts.items()}
-        rows = []
-        for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
-            if pk in found:
-                found[pk].starts_year = starts.get(index)
-                rows.append(found[pk])
-        page.object_list = rows
+        ).get(pk=official_id)
         # A link to each year's newest meeting, for records of many pages.
         year_pages = []
         if paginator.num_pages > 1 and len(year_starts) > 1:
@@ -317,7 +323,52 @@ class OfficialDetailView(DetailView):
                 (year, index // self.paginate_by + 1)
                 for year, index in year_starts.items()
             ]
-        return super().get_context_data(page_obj=page, year_pages=year_pages, **kwargs)
+        return {
+            "official": official,
+            "count": paginator.count,
+            "year_pages": year_pages,
+            "rows": cardlists.CARDS,
+            "pager": cardlists.PAGER,
+        }
+
+    def rows_html(self, page, year_starts) -> str:
+        """The page's meetings; the newest of each year carries its anchor."""
+        found = {
+            pk: row
+            for pk, *row in Attendance.objects.filter(pk__in=page.object_list)
+            .order_by()
+            .values_list(
+                "pk",
+                "role",
+                "positions",
+                "article__title",
+                "article__slug",
+                "article__meeting__held_on",
+                "article__publish_at",
+            )
+        }
+        starts = {index: year for year, index in year_starts.items()}
+        # One reverse() for the fifty links: fifty took a fifth of the page.
+        # Slugs are ASCII slug characters, which reverse() leaves as they are.
+        before, _, after = reverse(
+            "articles:article-detail", kwargs={"slug": "-"}
+        ).rpartition("-")
+        rows = []
+        for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
+            if pk not in found:
+                continue
+            role, positions, title, slug, held_on, publish_at = found[pk]
+            rows.append(
+                {
+                    "starts_year": starts.get(index),
+                    "url": f"{before}{slug}{after}",
+                    "title": title,
+                    "day": held_on or publish_at,
+                    "role": Attendance.Role(role),
+                    "positions": positions,
+                }
+            )
+        return render_to_string(self.rows_template, {"rows": rows})
 
 
 def archive_months() -> list[datetime.datetime]:

@@ -160,6 +160,12 @@ def test_unknown_slugs_are_404_in_vietnamese(client, db):
         assert "Không tìm thấy trang" in response.content.decode()
 
 
+def test_unknown_official_says_so(client, db):
+    response = client.get("/can-bo/khong-co/")
+    assert response.status_code == 404
+    assert "Không có cán bộ này." in response.content.decode()
+
+
 def test_official_page_lists_positions_and_meetings(client, make_report):
     older = make_report("Hội nghị cũ")
     official = older.attendances.first().official
