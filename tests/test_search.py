@@ -279,6 +279,19 @@ def test_snippets_are_highlighted_and_escaped(client, make_article):
     assert "&amp; đội mũ" in html
 
 
+def test_snippet_from_the_attendee_list(client, make_article):
+    """A query that only an attendee matches shows the attendees, as
+    printed and in protocol order."""
+    report = make_article("Hội nghị sơ kết", summary="Sơ kết công tác quý III.")
+    for order, (name, positions) in enumerate(
+        [("Lê Văn Chủ Trì", "Bí thư Đảng ủy"), ("Trần Thị Quỳnh Hoa", "")]
+    ):
+        report.attendances.create(name=name, positions=positions, order=order)
+    html = client.get(SEARCH_URL, {"q": "quynh hoa"}).content.decode()
+    snippet = re.search(r'<p class="search-snippet">(.*?)</p>', html, re.S)[1]
+    assert "Lê Văn Chủ Trì – Bí thư Đảng ủy; Trần Thị <mark>Quỳnh</mark>" in snippet
+
+
 def test_abbreviation_highlights_its_long_form(client, make_article):
     make_article("Kế hoạch", summary="Ủy ban nhân dân phường ban hành kế hoạch.")
     html = client.get(SEARCH_URL, {"q": "UBND"}).content.decode()

@@ -15,21 +15,18 @@ from .text import SHORT_TO_LONG, WORD, html_to_text
 
 
 def with_highlights(articles: Iterable, query: Query) -> list:
-    """The articles, each with ``highlighted_title`` and ``snippet``."""
+    """The articles (from ``results_page``), each with ``highlighted_title``
+    and ``snippet``."""
     articles = list(articles)
     for article in articles:
         article.highlighted_title = highlight(article.title, query)
         meeting = getattr(article, "meeting", None)
-        attendees = "; ".join(
-            " – ".join(part for part in (a.name, a.positions) if part)
-            for a in article.attendances.all()
-        )
         article.snippet = snippet(
             [
                 article.summary,
                 html_to_text(article.body),
                 meeting.full_title if meeting else "",
-                attendees,
+                "; ".join(article.attendees),
             ],
             query,
         )

@@ -9,7 +9,7 @@ package docstring).
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, FloatField, Prefetch, QuerySet
+from django.db.models import F, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -251,16 +251,25 @@ def _rank_sqlite(queryset, query):
 
 def results_page(ids: list[int]) -> list:
     """The articles of ``ids``, in that order, with what a results page
-    shows of each (not the search copies)."""
+    shows of each (not the search copies): its ``attendees`` as printed,
+    one "name – positions" line each, read as plain values."""
     from ..models import Article, Attendance
 
     articles = (
         Article.objects.filter(pk__in=ids)
-        .select_related("category", "cover", "meeting")
+        .select_related("category", "meeting")
         .defer(*SEARCH_FIELDS)
-        .prefetch_related(
-            Prefetch("attendances", queryset=Attendance.objects.in_protocol_order())
-        )
     )
     by_id = {article.pk: article for article in articles}
+    for article in by_id.values():
+        article.attendees = []
+    attendees = (
+        Attendance.objects.filter(article__in=ids)
+        .in_protocol_order()
+        .values_list("article_id", "name", "positions")
+    )
+    for article_id, name, positions in attendees:
+        if article_id in by_id:  # not deleted between the two queries
+            line = " – ".join(part for part in (name, positions) if part)
+            by_id[article_id].attendees.append(line)
     return [by_id[pk] for pk in ids if pk in by_id]
