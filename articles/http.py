@@ -11,17 +11,23 @@ class NotFound(Http404):
     English or naming models) are never shown."""
 
 
-# Added to shared links by Zalo, Facebook, Google and newsletters, often a
-# new value on every click; they never change what a page shows.
+# Added to shared links by Zalo (gidzl, zarsrc), Facebook (fbclid,
+# mibextid), Google (srsltid on search results, _gl between sites, the ad
+# click ids) and newsletters, often with a new value on every share or
+# click; they never change what a page shows.
 TRACKING_PARAMS = frozenset(
     {
+        "gidzl",
+        "zarsrc",
         "fbclid",
+        "mibextid",
         "gclid",
         "gbraid",
         "wbraid",
         "dclid",
         "msclkid",
-        "zarsrc",
+        "srsltid",
+        "_gl",
         "igshid",
         "ttclid",
         "twclid",

@@ -115,6 +115,8 @@ def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
     for query in [
         "fbclid=IwAR9xyz",
         "zarsrc=31&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo",
+        "gidzl=3uwUBj-bzci7bfylrh_-P0QRaoV0lgbd7vl9BSEoyceJd9qlcBVpP16V",
+        "srsltid=AfmBOoq1x&_gl=1*abc*_ga*MTIz",
         "",
     ]:
         status, headers, body = wsgi_get(url, QUERY_STRING=query)
