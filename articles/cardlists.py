@@ -20,6 +20,10 @@ A list page has three parts:
 The home page is put together the same way: its frame, with a slot for
 the featured cards and one for each category's section, is kept per
 generation and per set of sections; its cards come from two raw queries.
+So is the meeting list, whose frame is kept per filter and whose rows
+(``MeetingScope``) carry what it shows of each report instead of a card,
+rendered on every request; and an official's page, around the meetings
+they attended.
 
 Pagination is the one of ``articles.pagination`` (links carry a cursor; a
 typed deep page starts from the nearest mark, then skips rows in the index),
@@ -31,7 +35,7 @@ import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -48,7 +52,7 @@ from . import (
     release,
     rendered,
 )
-from .models import ArticleQuerySet
+from .models import ArticleQuerySet, Meeting, Organization
 from .models.queries import as_aware
 from .pagination import AFTER, BEFORE, CursorPage, decode_cursor
 
@@ -73,6 +77,14 @@ SELECT = (
     f" FROM {rendered.ARTICLE_TABLE} a"
     f" LEFT JOIN {rendered.RENDERED_TABLE} r ON r.article_id = a.id"
 )
+MEETING_TABLE = Meeting._meta.db_table
+# The rows of the meeting list: what it shows of each report.
+MEETING_SELECT = (
+    "SELECT a.id, a.publish_at, a.title, a.slug, m.held_on, o.name"
+    f" FROM {rendered.ARTICLE_TABLE} a"
+    f" JOIN {MEETING_TABLE} m ON m.article_id = a.id"
+    f" LEFT JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
+)
 NEWEST = "ORDER BY a.publish_at DESC, a.id DESC"
 PAGING = {"page", AFTER, BEFORE}
 
@@ -83,11 +95,21 @@ class StoredCard(NamedTuple):
     stamp: int
 
 
-class CardRow:
-    """One article of a list: what its card, the pager and the home page's
-    sections need."""
+class ListRow:
+    """One article of a list, as its raw query read it."""
 
-    __slots__ = ("pk", "_publish_at", "cover_id", "category_id", "rendered", "card")
+    __slots__ = ("pk", "_publish_at")
+
+    @property
+    def publish_at(self) -> datetime.datetime:
+        # Only the pager's edge rows need it.
+        return as_aware(self._publish_at)
+
+
+class CardRow(ListRow):
+    """What an article's card, the pager and the home page's sections need."""
+
+    __slots__ = ("cover_id", "category_id", "rendered", "card")
 
     def __init__(
         self, pk, publish_at, cover_id, category_id, card, card_version, stamp
@@ -98,10 +120,23 @@ class CardRow:
         self.category_id = category_id
         self.rendered = None if stamp is None else StoredCard(card, card_version, stamp)
 
-    @property
-    def publish_at(self) -> datetime.datetime:
-        # Only the pager's edge rows need it.
-        return as_aware(self._publish_at)
+
+class MeetingRow(ListRow):
+    """What the meeting list shows of a report: its title and link, the day
+    the meeting was held and the body that held it."""
+
+    __slots__ = ("title", "slug", "held_on", "organization")
+
+    def __init__(self, pk, publish_at, title, slug, held_on, organization):
+        self.pk = pk
+        self._publish_at = publish_at
+        self.title = title
+        self.slug = slug
+        # SQLite gives the stored text.
+        if isinstance(held_on, str):
+            held_on = datetime.date.fromisoformat(held_on)
+        self.held_on = held_on
+        self.organization = organization
 
 
 def _sql_moment(value: datetime.datetime):
@@ -119,6 +154,10 @@ class Scope:
     until: datetime.datetime | None = None
     featured: bool = False
     excluded: tuple[int, ...] = ()
+
+    # What the rows of its list read, and as what.
+    select: ClassVar[str] = SELECT
+    row: ClassVar[type[ListRow]] = CardRow
 
     def where(
         self, alias: str = "a", *, older: tuple = (), newer: tuple = ()
@@ -189,16 +228,16 @@ class Scope:
         skip = " OFFSET %s" if offset else ""
         if offset < pagination.DEFERRED_JOIN_FROM:
             where, params = self.where(older=older)
-            sql = f"{SELECT} WHERE {where} {NEWEST} LIMIT {limit:d}{skip}"
+            sql = f"{self.select} WHERE {where} {NEWEST} LIMIT {limit:d}{skip}"
         else:
             where, params = self.where("b", older=older)
             sql = (
-                f"{SELECT} WHERE a.id IN (SELECT b.id FROM"
+                f"{self.select} WHERE a.id IN (SELECT b.id FROM"
                 f" {rendered.ARTICLE_TABLE} b WHERE {where}"
                 f" ORDER BY b.publish_at DESC, b.id DESC LIMIT {limit:d}{skip})"
                 f" {NEWEST}"
             )
-        return _cards(sql, [*params, offset] if offset else params)
+        return self._rows(sql, [*params, offset] if offset else params)
 
     def rows_after(self, edge: tuple, limit: int) -> list[CardRow]:
         """The ``limit`` rows just older than ``edge`` (moment, id)."""
@@ -208,10 +247,39 @@ class Scope:
         """The ``limit`` rows just newer than ``edge``, newest first."""
         where, params = self.where(newer=edge)
         sql = (
-            f"{SELECT} WHERE {where}"
+            f"{self.select} WHERE {where}"
             f" ORDER BY a.publish_at ASC, a.id ASC LIMIT {limit:d}"
         )
-        return _cards(sql, params)[::-1]
+        return self._rows(sql, params)[::-1]
+
+    def _rows(self, sql: str, params: list) -> list[ListRow]:
+        return [self.row(*row) for row in _fetch(sql, params)]
+
+
+@dataclass(frozen=True)
+class MeetingScope(Scope):
+    """The published meeting reports, of one organization or one term where
+    given, as rows of the meeting list."""
+
+    organization_id: int | None = None
+    term_number: int | None = None
+
+    select: ClassVar[str] = MEETING_SELECT
+    row: ClassVar[type[ListRow]] = MeetingRow
+
+    def where(self, alias: str = "a", **edges) -> tuple[str, list]:
+        sql, params = super().where(alias, **edges)
+        meeting = f"{alias}m"
+        parts = [f"{meeting}.article_id = {alias}.id"]
+        for column in ("organization_id", "term_number"):
+            if getattr(self, column) is not None:
+                parts.append(f"{meeting}.{column} = %s")
+                params.append(getattr(self, column))
+        exists = (
+            f"EXISTS (SELECT 1 FROM {MEETING_TABLE} {meeting}"
+            f" WHERE {' AND '.join(parts)})"
+        )
+        return f"{sql} AND {exists}", params
 
 
 def newest_of_each(scopes: list[Scope], size: int) -> list[CardRow]:
@@ -254,8 +322,8 @@ class _Counted(Paginator):
 
 def page(request, scope: Scope, per_page: int) -> CursorPage:
     """The page of ``scope`` that ``request`` asks for (``?page=``, with a
-    cursor from the pager's links), its cards filled; 404 for a page that
-    does not exist."""
+    cursor from the pager's links), its cards filled if it has cards; 404
+    for a page that does not exist."""
     params = request.GET
     other_params = ""
     if params.keys() - PAGING:
@@ -273,7 +341,8 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
         rows = scope.rows_before(before, per_page)
     if not rows:  # no cursor, or one that leads nowhere
         rows = scope.rows((number - 1) * per_page, per_page)
-    rendered.fill_cards(rows)
+    if scope.row is CardRow:
+        rendered.fill_cards(rows)
     result = CursorPage(rows, number, paginator)
     result.other_params = other_params
     return result

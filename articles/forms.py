@@ -2,17 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import pagecache, vietnamese
-from .models import Meeting, Organization, published_q
+from .cardlists import MeetingScope
+from .models import Meeting, published_q
 
 
 class MeetingFilterForm(forms.Form):
-    """Filters of the public meeting list; both optional, bad values ignored."""
+    """Filters of the public meeting list; both optional, bad values ignored.
+    Their choices are read once per content generation, so the form costs
+    no query."""
 
-    don_vi = forms.ModelChoiceField(
+    don_vi = forms.TypedChoiceField(
         label=_("Đơn vị tổ chức"),
-        queryset=Organization.objects.none(),
+        coerce=int,
         required=False,
-        empty_label=_("Tất cả đơn vị"),
+        empty_value=None,
         error_messages={"invalid_choice": _("Không có đơn vị này.")},
     )
     khoa = forms.TypedChoiceField(
@@ -25,37 +28,52 @@ class MeetingFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-
-        def mentioned():
-            # Only what published reports mention: a draft must not leak a
-            # name. One pass over the meetings, once per content generation.
-            meetings = Meeting.objects.filter(published_q("article__"))
-            organizations = (
-                meetings.exclude(organization=None)
-                .order_by()
-                .values_list("organization", flat=True)
-            )
-            terms = (
-                meetings.exclude(term_number=None)
-                .order_by("-term_number")
-                .values_list("term_number", flat=True)
-            )
-            return list(organizations.distinct()), list(terms.distinct())
-
         organizations, terms = pagecache.remember("meeting-filters", mentioned)
-        self.fields["don_vi"].queryset = Organization.objects.filter(
-            pk__in=organizations
-        )
+        self.fields["don_vi"].choices = [("", _("Tất cả đơn vị"))] + [
+            (str(pk), name) for pk, name in organizations
+        ]
         self.fields["khoa"].choices = [("", _("Tất cả các khóa"))] + [
             (str(term), f"Khóa {vietnamese.to_roman(term)}") for term in terms
         ]
 
-    def filter(self, queryset):
-        """``queryset`` narrowed by the valid fields; invalid ones are ignored."""
+    def scope(self) -> MeetingScope:
+        """The meetings the valid fields ask for; invalid ones are ignored."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        if data.get("don_vi"):
-            queryset = queryset.filter(meeting__organization=data["don_vi"])
-        if data.get("khoa"):
-            queryset = queryset.filter(meeting__term_number=data["khoa"])
-        return queryset
+        return MeetingScope(
+            organization_id=data.get("don_vi"), term_number=data.get("khoa")
+        )
+
+    def canonical_data(self) -> dict[str, str]:
+        """Data that renders as this form does, one form for every way of
+        writing the same filters: each valid value as its option's, an
+        invalid one as another that is invalid in the same way."""
+        self.is_valid()
+        data = {}
+        for name in self.fields:
+            if name in self.errors:
+                data[name] = "-"
+            else:
+                value = self.cleaned_data[name]
+                data[name] = "" if value is None else str(value)
+        return data
+
+
+def mentioned() -> tuple[list[tuple[int, str]], list[int]]:
+    """The organizations (id, name) and terms that published reports
+    mention, in the organizations' order and newest term first: a draft must
+    not leak a name. One pass over the meetings."""
+    rows = (
+        Meeting.objects.filter(published_q("article__"))
+        .order_by("organization__order", "organization__name", "organization")
+        .values_list(
+            "organization__order", "organization__name", "organization", "term_number"
+        )
+        .distinct()
+    )
+    organizations, terms = {}, set()
+    for _order, name, organization, term in rows:
+        if organization is not None:
+            organizations[organization] = name
+        terms.add(term)
+    return list(organizations.items()), sorted(terms - {None}, reverse=True)

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from . import pagecache
-from .http import NotFound, kept_params
+from .http import NotFound
 
 AFTER = "sau"
 # A typed page number is reached from the nearest mark before it, so it
@@ -147,35 +147,3 @@ class CursorPaginator(Paginator):
             found = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
             rows = [found[key] for key in keys if key in found]
         return CursorPage(rows, number, self)
-
-    def seek(self, number, *, after=None, before=None) -> Page:
-        """Page ``number`` found from the neighbouring page's edge row; falls
-        back to counting rows when the cursor leads nowhere."""
-        number = self.validate_number(number)
-        if after:
-            rows = beyond(self.object_list, after, "lt")[: self.per_page]
-        else:
-            rows = beyond(self.object_list, before, "gt")
-            rows = list(rows.order_by("publish_at", "pk")[: self.per_page])[::-1]
-        page = CursorPage(rows, number, self)
-        return page if page.object_list else self.page(number)
-
-
-class KeysetPaginationMixin:
-    """``paginate_queryset`` for ListViews of articles, newest first."""
-
-    def paginate_queryset(self, queryset, page_size):
-        params = self.request.GET
-        other_params = kept_params(params, {self.page_kwarg, AFTER, BEFORE}).urlencode()
-        paginator = CursorPaginator(
-            queryset, page_size, count_key=f"{self.request.path}?{other_params}"
-        )
-        number = requested_number(paginator, params.get(self.page_kwarg))
-        after = decode_cursor(params.get(AFTER, ""))
-        before = decode_cursor(params.get(BEFORE, ""))
-        if after or before:
-            page = paginator.seek(number, after=after, before=before)
-        else:
-            page = paginator.page(number)
-        page.other_params = other_params
-        return paginator, page, page.object_list, page.has_other_pages()

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -30,17 +31,6 @@ from .models import (
     PreviewLink,
     published_q,
 )
-from .pagination import KeysetPaginationMixin
-
-
-class PublishedArticlesMixin(KeysetPaginationMixin):
-    """Lists of what the public may see, newest first, with their covers."""
-
-    paginate_by = 12
-
-    def get_queryset(self):
-        # Cards show the sapo, never the body.
-        return Article.objects.published().for_listing().defer("body")
 
 
 class HomeView(View):
@@ -148,25 +138,53 @@ class CategoryDetailView(CardListView):
         return {"category": self.category}
 
 
-class MeetingListView(PublishedArticlesMixin, ListView):
+class MeetingListView(View):
+    """Published meeting reports, newest first, twelve a page, filtered by
+    the body that held them and its term (``?don_vi=``, ``?khoa=``): their
+    rows in a frame kept per content generation and filters, as the card
+    lists are (``articles.cardlists``)."""
+
     template_name = "articles/meeting_list.html"
+    rows_template = "includes/_meeting_rows.html"
+    paginate_by = 12
 
-    def get_queryset(self):
-        self.filter_form = MeetingFilterForm(self.request.GET or None)
-        queryset = (
-            super()
-            .get_queryset()
-            .filter(meeting__isnull=False)
-            .select_related("meeting__organization")
-        )
-        return self.filter_form.filter(queryset)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
+    def get(self, request, *args, **kwargs):
+        form = MeetingFilterForm(request.GET)
+        page = cardlists.page(request, form.scope(), self.paginate_by)
+        chosen = form.canonical_data()
         # Filtered: the address keeps more than its page, cursor and
         # tracking parameters (what the pager keeps of it).
-        context["filtered"] = bool(context["page_obj"].other_params)
-        return context
+        filtered, empty = bool(page.other_params), not page.object_list
+        frame = cardlists.frame(
+            request.path,
+            self.template_name,
+            lambda: {
+                "filter_form": MeetingFilterForm(chosen),
+                "filtered": filtered,
+                "empty": empty,
+                "rows": cardlists.CARDS,
+                "pager": cardlists.PAGER,
+            },
+            shape=f"meetings:{chosen['don_vi']}:{chosen['khoa']}:{filtered:d}{empty:d}",
+        )
+        link = article_link()
+        rows = [(row, link(row.slug)) for row in page.object_list]
+        slots = {
+            cardlists.CARDS: render_to_string(self.rows_template, {"rows": rows}),
+            cardlists.PAGER: cardlists.pager_html(page),
+        }
+        return HttpResponse(frame.fill(request, slots))
+
+
+def article_link() -> Callable[[str], str]:
+    """The address of an article from its slug, for pages of many links:
+    one ``reverse()`` for them all, where each would cost as much as its
+    row. Slugs are ASCII slug characters, which ``reverse()`` leaves as
+    they are."""
+    before, _, after = reverse(
+        "articles:article-detail", kwargs={"slug": "-"}
+    ).rpartition("-")
+    return lambda slug: f"{before}{slug}{after}"
 
 
 class ArticleDetailView(DetailView):
@@ -348,11 +366,7 @@ class OfficialDetailView(View):
             )
         }
         starts = {index: year for year, index in year_starts.items()}
-        # One reverse() for the fifty links: fifty took a fifth of the page.
-        # Slugs are ASCII slug characters, which reverse() leaves as they are.
-        before, _, after = reverse(
-            "articles:article-detail", kwargs={"slug": "-"}
-        ).rpartition("-")
+        link = article_link()
         rows = []
         for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
             if pk not in found:
@@ -361,7 +375,7 @@ class OfficialDetailView(View):
             rows.append(
                 {
                     "starts_year": starts.get(index),
-                    "url": f"{before}{slug}{after}",
+                    "url": link(slug),
                     "title": title,
                     "day": held_on or publish_at,
                     "role": Attendance.Role(role),

@@ -161,6 +161,7 @@ pages = [
     (f"list, page {deep_page} (link)",
      f"/tin-tuc/?page={deep_page}&sau={encode_cursor(edge)}"),
     (f"list, page {deep_page} (typed)", f"/tin-tuc/?page={deep_page}"),
+    ("meeting list", "/hoi-nghi/"),
     ("seed article", seed.get_absolute_url()),
     ("heavy article", f"/tin-tuc/{HEAVY_SLUG}/"),
     ("official", official.get_absolute_url()),

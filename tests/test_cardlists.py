@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import cardlists, pagination
-from articles.models import Article, Category, SiteSettings
+from articles.models import Article, Category, Meeting, SiteSettings
 from articles.pagination import CursorPaginator
 
 pytestmark = pytest.mark.django_db
@@ -101,22 +101,62 @@ def test_raw_rows_equal_the_orm_pages(
     monkeypatch.setattr(pagination, "MARK_EVERY", mark_every)
     monkeypatch.setattr(pagination, "DEFERRED_JOIN_FROM", deferred_from)
     for scope in scopes(category):
-        orm = CursorPaginator(orm_articles(scope), 12, count_key=repr(scope))
-        assert scope.marks() == orm.marks()
-        assert scope.count() == orm.count
-        for number in orm.page_range:
-            expected = orm.page(number)
-            assert ids(scope.rows((number - 1) * 12, 12)) == ids(expected)
-            if number > 1:
-                edge = orm.page(number - 1).object_list[-1]
-                after = (edge.publish_at, edge.pk)
-                assert ids(scope.rows_after(after, 12)) == ids(expected)
-                assert ids(orm.seek(number, after=after)) == ids(expected)
-            if number < orm.num_pages:
-                edge = orm.page(number + 1).object_list[0]
-                before = (edge.publish_at, edge.pk)
-                assert ids(scope.rows_before(before, 12)) == ids(expected)
-                assert ids(orm.seek(number, before=before)) == ids(expected)
+        assert_same_pages(scope, orm_articles(scope))
+
+
+def assert_same_pages(scope: cardlists.Scope, articles) -> None:
+    orm = CursorPaginator(articles, 12, count_key=repr(scope))
+    assert scope.marks() == orm.marks()
+    assert scope.count() == orm.count
+    for number in orm.page_range:
+        expected = orm.page(number)
+        assert ids(scope.rows((number - 1) * 12, 12)) == ids(expected)
+        if number > 1:
+            edge = orm.page(number - 1).object_list[-1]
+            after = (edge.publish_at, edge.pk)
+            assert ids(scope.rows_after(after, 12)) == ids(expected)
+        if number < orm.num_pages:
+            edge = orm.page(number + 1).object_list[0]
+            before = (edge.publish_at, edge.pk)
+            assert ids(scope.rows_before(before, 12)) == ids(expected)
+
+
+def test_meeting_rows_equal_the_orm_pages(articles, organization, monkeypatch):
+    """The meeting list's rows are those of the ORM's meeting reports, with
+    what the list shows of each."""
+    monkeypatch.setattr(pagination, "MARK_EVERY", 24)
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_FROM", 12)
+    for index, article in enumerate(articles[::2]):
+        Meeting.objects.create(
+            article=article,
+            name="Hội nghị",
+            organization=organization if index % 3 else None,
+            term_number=6 if index % 2 else 7,
+            held_on=datetime.date(2024, 7, 5) if index % 5 else None,
+        )
+    reports = Article.objects.published().newest_first().filter(meeting__isnull=False)
+    for scope, expected in [
+        (cardlists.MeetingScope(), reports),
+        (
+            cardlists.MeetingScope(organization_id=organization.pk),
+            reports.filter(meeting__organization=organization),
+        ),
+        (
+            cardlists.MeetingScope(organization_id=organization.pk, term_number=6),
+            reports.filter(meeting__organization=organization, meeting__term_number=6),
+        ),
+        (cardlists.MeetingScope(term_number=99), reports.none()),
+    ]:
+        assert_same_pages(scope, expected)
+    row = cardlists.MeetingScope(organization_id=organization.pk).rows(0, 1)[0]
+    report = reports.filter(meeting__organization=organization).first()
+    assert (row.pk, row.title, row.slug, row.held_on, row.organization) == (
+        report.pk,
+        report.title,
+        report.slug,
+        report.meeting.held_on,
+        organization.name,
+    )
 
 
 def test_newest_of_each_equals_the_orm(articles, category):

@@ -184,6 +184,34 @@ def test_meeting_filter_bad_input_is_a_message_not_an_error(client, make_report,
     assert "Không có đơn vị này." in html or "Không có khóa này." in html
 
 
+def test_meeting_list_frame_is_kept_per_filter(
+    client, settings, make_report, organization
+):
+    """Around its rows, the meeting list is rendered once per content
+    generation and filter; addresses that ask for the same filter share it."""
+    cache.clear()
+    settings.WARDNEWS_COUNT_CACHE_SECONDS = 600
+    party = make_report("Hội nghị Đảng ủy")
+    url = reverse("articles:meeting-list")
+    client.get(url, {"don_vi": "abc"})
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url, {"don_vi": "xyz", "page": "1"}).content.decode()
+    assert len(queries) == 1  # the rows
+    assert "Không có đơn vị này." in html and party.title in html
+    assert "Bỏ lọc" in html and "selected>Đảng ủy" not in html
+
+    chosen = client.get(url, {"don_vi": organization.pk}).content.decode()
+    assert f'<option value="{organization.pk}" selected>Đảng ủy' in chosen
+    assert "Không có đơn vị này." not in chosen
+    plain = client.get(url).content.decode()
+    assert "Bỏ lọc" not in plain and "Không có đơn vị này." not in plain
+
+    Meeting.objects.filter(article=party).update(term_number=12)
+    party.save()  # a change: a new generation
+    html = client.get(url, {"khoa": "12"}).content.decode()
+    assert party.title in html and "Khóa XII" in html
+
+
 def test_month_archive(client, make_article, django_assert_max_num_queries):
     make_article("Tin tháng bảy", publish_at=datetime.datetime(2024, 7, 5, tzinfo=HCM))
     # 00:30 on 1 August in Hồ Chí Minh City is still 31 July in UTC.

@@ -142,7 +142,7 @@ def test_typed_far_page_starts_from_the_nearest_mark(
     """However far down, a typed page skips fewer than ``MARK_EVERY`` rows:
     it seeks to the mark before it, found once per content generation."""
     monkeypatch.setattr(pagination, "MARK_EVERY", 48)
-    if path == "/hoi-nghi/":  # the meeting list pages through the ORM
+    if path == "/hoi-nghi/":  # the meeting list shows meeting reports only
         Meeting.objects.bulk_create(
             Meeting(article=article, name="Hội nghị", held_on=datetime.date(2024, 7, 5))
             for article in Article.objects.all()
