@@ -167,7 +167,7 @@ class MeetingListView(View):
             },
             shape=f"meetings:{chosen['don_vi']}:{chosen['khoa']}:{filtered:d}{empty:d}",
         )
-        link = article_link()
+        link = slug_links("articles:article-detail")
         rows = [(row, link(row.slug)) for row in page.object_list]
         slots = {
             cardlists.CARDS: render_to_string(self.rows_template, {"rows": rows}),
@@ -176,14 +176,13 @@ class MeetingListView(View):
         return HttpResponse(frame.fill(request, slots))
 
 
-def article_link() -> Callable[[str], str]:
-    """The address of an article from its slug, for pages of many links:
-    one ``reverse()`` for them all, where each would cost as much as its
-    row. Slugs are ASCII slug characters, which ``reverse()`` leaves as
-    they are."""
-    before, _, after = reverse(
-        "articles:article-detail", kwargs={"slug": "-"}
-    ).rpartition("-")
+def slug_links(url_name: str) -> Callable[[str], str]:
+    """The address of ``url_name`` (a pattern whose only argument is the
+    last part, ``<slug:slug>``) from a slug, for pages of many links: one
+    ``reverse()`` for them all, where each would cost as much as its row.
+    Slugs are ASCII slug characters, which ``reverse()`` leaves as they
+    are."""
+    before, _, after = reverse(url_name, kwargs={"slug": "-"}).rpartition("-")
     return lambda slug: f"{before}{slug}{after}"
 
 
@@ -261,8 +260,19 @@ class OfficialListView(ListView):
 
     def get_queryset(self):
         return Official.objects.prefetch_related(
-            Prefetch("positions", queryset=Position.objects.current())
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current(),
+                to_attr="current_positions",
+            )
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        link = slug_links("articles:official-detail")
+        for official in context["object_list"]:
+            official.link = link(official.slug)
+        return context
 
 
 class OfficialDetailView(View):
@@ -366,7 +376,7 @@ class OfficialDetailView(View):
             )
         }
         starts = {index: year for year, index in year_starts.items()}
-        link = article_link()
+        link = slug_links("articles:article-detail")
         rows = []
         for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
             if pk not in found:

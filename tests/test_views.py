@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Attendance
+from articles.models import Article, Attendance, Position
 
 pytestmark = pytest.mark.django_db
 
@@ -198,6 +198,23 @@ def test_official_page_lists_positions_and_meetings(client, make_report):
     ]
     assert shown == sorted(shown)
     assert "20/07/2024" in html
+
+
+def test_official_directory_shows_current_positions(client, make_official):
+    nhai = make_official("Nguyễn Thị Nhài", "Phó Bí thư Thường trực", "Đảng ủy viên")
+    Position.objects.create(
+        official=nhai,
+        title="Bí thư Đoàn phường",
+        end_date=datetime.date(2019, 12, 31),
+    )
+    make_official("Huỳnh Thị Ngọc Bích")
+    html = client.get(reverse("articles:official-list")).content.decode()
+    assert (
+        '<a href="/can-bo/nguyen-thi-nhai/">Nguyễn Thị Nhài</a>\n'
+        '          <span class="positions">Phó Bí thư Thường trực, Đảng ủy viên</span>'
+    ) in html
+    assert "Bí thư Đoàn phường" not in html
+    assert '<a href="/can-bo/huynh-thi-ngoc-bich/">Huỳnh Thị Ngọc Bích</a>' in html
 
 
 def test_long_official_record_has_a_year_index(client, make_article, make_official):
