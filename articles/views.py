@@ -33,6 +33,16 @@ from .models import (
 )
 
 
+def slug_links(url_name: str) -> Callable[[str], str]:
+    """The address of ``url_name`` (a pattern whose only argument is the
+    last part, ``<slug:slug>``) from a slug, for pages of many links: one
+    ``reverse()`` for them all, where each would cost as much as its row.
+    Slugs are ASCII slug characters, which ``reverse()`` leaves as they
+    are."""
+    before, _, after = reverse(url_name, kwargs={"slug": "-"}).rpartition("-")
+    return lambda slug: f"{before}{slug}{after}"
+
+
 class HomeView(View):
     """The featured articles, then the newest of each category, as cards
     stored with their articles (see ``articles.rendered``), in a frame kept
@@ -174,16 +184,6 @@ class MeetingListView(View):
             cardlists.PAGER: cardlists.pager_html(page),
         }
         return HttpResponse(frame.fill(request, slots))
-
-
-def slug_links(url_name: str) -> Callable[[str], str]:
-    """The address of ``url_name`` (a pattern whose only argument is the
-    last part, ``<slug:slug>``) from a slug, for pages of many links: one
-    ``reverse()`` for them all, where each would cost as much as its row.
-    Slugs are ASCII slug characters, which ``reverse()`` leaves as they
-    are."""
-    before, _, after = reverse(url_name, kwargs={"slug": "-"}).rpartition("-")
-    return lambda slug: f"{before}{slug}{after}"
 
 
 class ArticleDetailView(DetailView):
@@ -377,6 +377,8 @@ class OfficialDetailView(View):
         }
         starts = {index: year for year, index in year_starts.items()}
         link = slug_links("articles:article-detail")
+        # Only a role beyond attending is shown.
+        roles = {**dict(Attendance.Role.choices), Attendance.Role.ATTENDEE: ""}
         rows = []
         for index, pk in enumerate(page.object_list, start=page.start_index() - 1):
             if pk not in found:
@@ -388,7 +390,7 @@ class OfficialDetailView(View):
                     "url": link(slug),
                     "title": title,
                     "day": held_on or publish_at,
-                    "role": Attendance.Role(role),
+                    "role": roles.get(role, role),
                     "positions": positions,
                 }
             )
