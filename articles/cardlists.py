@@ -322,8 +322,8 @@ class _Counted(Paginator):
 
 def page(request, scope: Scope, per_page: int) -> CursorPage:
     """The page of ``scope`` that ``request`` asks for (``?page=``, with a
-    cursor from the pager's links), its cards filled if it has cards; 404
-    for a page that does not exist."""
+    cursor from the pager's links); 404 for a page that does not exist.
+    Cards are the caller's to fill (``rendered.fill_cards``)."""
     params = request.GET
     other_params = ""
     if params.keys() - PAGING:
@@ -341,8 +341,6 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
         rows = scope.rows_before(before, per_page)
     if not rows:  # no cursor, or one that leads nowhere
         rows = scope.rows((number - 1) * per_page, per_page)
-    if scope.row is CardRow:
-        rendered.fill_cards(rows)
     result = CursorPage(rows, number, paginator)
     result.other_params = other_params
     return result

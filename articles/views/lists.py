@@ -96,10 +96,10 @@ class CardListView(View):
         return {}
 
     def get(self, request, *args, **kwargs):
-        scope = self.get_scope()
-        page = cardlists.page(request, scope, self.paginate_by)
+        page = cardlists.page(request, self.get_scope(), self.paginate_by)
         if not self.allow_empty and not page.paginator.count:
             raise NotFound(self.empty_message)
+        rendered.fill_cards(page.object_list)
         empty = not page.object_list
         frame = cardlists.frame(
             request.path,
