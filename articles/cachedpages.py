@@ -8,6 +8,11 @@ message) always reaches the views, and a response that sets a cookie or says
 ``private``, ``no-cache`` or ``no-store`` (previews, drafts, forms with a CSRF
 token) is never stored.
 
+A public page sees only the query parameters that key it
+(``http.PAGE_PARAMS``): any other one (a shared link's ``fbclid``, a made-up
+``?x=1``) changes nothing it shows, so it is a hit on the one copy of the
+page, never a new entry.
+
 ``WSGIPageCache`` answers plain GET hits before Django's request handling
 starts; ``PageCacheMiddleware``, first in ``MIDDLEWARE``, answers
 conditional GETs and stores what the views render. A hit costs one small
@@ -23,14 +28,15 @@ compression next to a visitor's own text could leak (BREACH).
 import hashlib
 import logging
 import re
+from contextlib import suppress
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
@@ -56,6 +62,10 @@ def _excluded_prefixes() -> list[str]:
     return [p for p in prefixes if p and p.startswith("/")]
 
 
+def is_public_page(path: str) -> bool:
+    return not any(path.startswith(p) for p in _excluded_prefixes())
+
+
 def request_is_cacheable(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
@@ -64,7 +74,7 @@ def request_is_cacheable(request: HttpRequest) -> bool:
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    return not any(request.path.startswith(p) for p in _excluded_prefixes())
+    return is_public_page(request.path)
 
 
 def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -83,12 +93,16 @@ def page_key(request: HttpRequest) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None
-    # A shared link's tracking parameters would give every click a page of
-    # its own: each a miss, and one more copy of the page in the cache.
+    # Only what the page reads keys it: a shared link's tracking parameters
+    # would give every click a page of its own, each a miss and one more
+    # copy of the page in the cache.
+    try:
+        params = http.page_params(request.GET)
+    except TooManyFieldsSent:  # the view answers it as a bad request
+        return None
     url = f"{request.scheme}://{host}{escape_uri_path(request.path)}"
-    query = http.without_tracking(request.META.get("QUERY_STRING", ""))
-    if query:
-        url += f"?{iri_to_uri(query)}"
+    if params:
+        url += f"?{params.urlencode()}"
     digest = hashlib.md5(url.encode()).hexdigest()
     return f"pagecache:page:{pagecache.release_key()}:{digest}"
 
@@ -177,6 +191,11 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
+            if is_public_page(request.path):
+                # A public page sees only the parameters that key it. Too
+                # many to parse: the view's own read is a bad request.
+                with suppress(TooManyFieldsSent):
+                    request.GET = http.page_params(request.GET)
             held = pagecache.request_generation.set([])
             try:
                 return self._read(request)

@@ -1,4 +1,4 @@
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.utils.functional import SimpleLazyObject
 
 from . import pagecache
@@ -16,7 +16,10 @@ def canonical_url(request) -> str:
         url = request.build_absolute_uri(request.path)
     except DisallowedHost:
         return ""
-    page = request.GET.get("page", "")
+    try:
+        page = request.GET.get("page", "")
+    except TooManyFieldsSent:  # answered with the page for bad requests
+        page = ""
     if page.isdigit() and page != "1" and len(page) < 6:
         url += f"?page={page}"
     return url

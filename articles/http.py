@@ -1,5 +1,5 @@
-"""404s that tell the citizen why, and the query parameters that only say
-where a visitor came from."""
+"""404s that tell the citizen why, and the query parameters public pages
+read."""
 
 from django.http import Http404, QueryDict
 
@@ -11,52 +11,38 @@ class NotFound(Http404):
     English or naming models) are never shown."""
 
 
-# Added to shared links by Zalo (gidzl, zarsrc), Facebook (fbclid,
-# mibextid), Google (srsltid on search results, _gl between sites, the ad
-# click ids) and newsletters, often with a new value on every share or
-# click; they never change what a page shows.
-TRACKING_PARAMS = frozenset(
-    {
-        "gidzl",
-        "zarsrc",
-        "fbclid",
-        "mibextid",
-        "gclid",
-        "gbraid",
-        "wbraid",
-        "dclid",
-        "msclkid",
-        "srsltid",
-        "_gl",
-        "igshid",
-        "ttclid",
-        "twclid",
-        "yclid",
-        "mc_cid",
-        "mc_eid",
-        "_ga",
-    }
+# The cursors a pager's links carry (see ``pagination``).
+AFTER = "sau"
+BEFORE = "truoc"
+# Every query parameter a public page reads: a list's page and the pager's
+# cursors, search (q, chuyen_muc, nam), the meeting filter (don_vi, khoa)
+# and a sitemap's page (p). Any other parameter never changes what a page
+# shows: the ones Zalo, Facebook and Google add to shared links (gidzl,
+# zarsrc, fbclid, utm_…, srsltid), often with a new value on every share or
+# click, and any made-up one (?x=1, ?x=2, …). Public pages never see them
+# (``cachedpages.PageCacheMiddleware``) and the page cache leaves them out
+# of its keys, so each such address is a hit on the one copy of the page.
+PAGE_PARAMS = frozenset(
+    {"page", AFTER, BEFORE, "q", "chuyen_muc", "nam", "don_vi", "khoa", "p"}
 )
 
 
-def is_tracking(name: str) -> bool:
-    return name in TRACKING_PARAMS or name.startswith("utm_")
-
-
-def without_tracking(query_string: str) -> str:
-    """``query_string`` without its tracking parameters."""
-    return "&".join(
-        part
-        for part in query_string.split("&")
-        if part and not is_tracking(part.partition("=")[0])
-    )
+def page_params(params: QueryDict) -> QueryDict:
+    """What public pages read of a request's ``params``: only
+    ``PAGE_PARAMS``, in one order whatever the address's, so two spellings
+    of the same request are one."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(params.keys() & PAGE_PARAMS):
+        kept.setlist(name, params.getlist(name))
+    kept._mutable = False
+    return kept
 
 
 def kept_params(params: QueryDict, dropped=()) -> QueryDict:
-    """``params`` without the names ``dropped`` and tracking ones: what the
-    links to a list's other pages keep of its address."""
+    """``params`` without the names ``dropped`` and those no page reads: what
+    the links to a list's other pages keep of its address."""
     kept = params.copy()
     for name in params:
-        if name in dropped or is_tracking(name):
+        if name in dropped or name not in PAGE_PARAMS:
             del kept[name]
     return kept

@@ -20,15 +20,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from . import pagecache
-from .http import NotFound
+from .http import AFTER, BEFORE, NotFound
 
-AFTER = "sau"
 # A typed page number is reached from the nearest mark before it, so it
 # skips fewer than this many rows; past DEFERRED_JOIN_FROM of them, in the
 # index alone.
 MARK_EVERY = 1200
 DEFERRED_JOIN_FROM = 120
-BEFORE = "truoc"
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)

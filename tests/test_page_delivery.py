@@ -1,6 +1,6 @@
 """How a cached page goes out: hits answered before Django's request
 handling starts, one copy for every shared link whatever its tracking
-parameters, and pages compressed once, when they are stored."""
+or made-up parameters, and pages compressed once, when they are stored."""
 
 import gzip
 import io
@@ -117,6 +117,9 @@ def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
         "zarsrc=31&utm_source=zalo&utm_medium=zalo&utm_campaign=zalo",
         "gidzl=3uwUBj-bzci7bfylrh_-P0QRaoV0lgbd7vl9BSEoyceJd9qlcBVpP16V",
         "srsltid=AfmBOoq1x&_gl=1*abc*_ga*MTIz",
+        # Made up: each would otherwise be one more copy of the page.
+        "x=1",
+        "x=2&y=%3Cscript%3E",
         "",
     ]:
         status, headers, body = wsgi_get(url, QUERY_STRING=query)
@@ -128,6 +131,50 @@ def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
     assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1&fbclid=b")[1]["X-Cache"] == (
         "HIT"
     )
+
+
+def test_one_request_spelt_many_ways_is_one_page(page_cache, make_report):
+    """The order of the parameters, and how a value is percent-encoded, do
+    not make another copy of the page."""
+    for index in range(13):
+        make_report(f"Hội nghị số {index}")
+    status, headers, first = wsgi_get(
+        "/tim-kiem/", QUERY_STRING="q=h%E1%BB%99i+ngh%E1%BB%8B&nam=&page=1"
+    )
+    assert (status, headers["X-Cache"]) == (200, "MISS")
+    for query in [
+        "page=1&nam=&q=h%E1%BB%99i%20ngh%E1%BB%8B",
+        "nam=&utm_source=zalo&page=1&q=h%e1%bb%99i+ngh%e1%bb%8b",
+    ]:
+        status, headers, body = wsgi_get("/tim-kiem/", QUERY_STRING=query)
+        assert (status, headers["X-Cache"], body) == (200, "HIT", first), query
+    assert wsgi_get("/tim-kiem/", QUERY_STRING="q=h%E1%BB%8Dp&page=1")[1][
+        "X-Cache"
+    ] == ("MISS")
+
+
+def test_pages_never_see_parameters_they_do_not_read(client, make_report):
+    """What a page shows depends only on what keys it in the cache: another
+    parameter is not carried into its links, whoever asks first."""
+    for index in range(13):
+        make_report(f"Hội nghị số {index}")
+    for url in ("/tin-tuc/", "/hoi-nghi/?khoa=6", "/tim-kiem/?q=h%E1%BB%99i"):
+        joiner = "&" if "?" in url else "?"
+        html = client.get(f"{url}{joiner}nguon=zalo-1234").content.decode()
+        assert "nguon" not in html and "zalo-1234" not in html, url
+        assert 'rel="next"' in html, url
+
+
+def test_a_query_string_django_refuses_is_a_bad_request(page_cache, settings):
+    """More fields than Django parses: the page for bad requests, in
+    Vietnamese, not a server error."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    query = "&".join(f"x{index}=1" for index in range(20))
+    for path in ("/tin-tuc/", "/hoi-nghi/", "/tim-kiem/"):
+        status, headers, body = wsgi_get(path, QUERY_STRING=query)
+        assert status == 400 and "X-Cache" not in headers, path
+        assert "Yêu cầu không hợp lệ" in body.decode(), path
+    assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1")[0] == 200
 
 
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
