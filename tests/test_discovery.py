@@ -1,6 +1,7 @@
 """Sharing and discovery: OpenGraph, canonical URLs, JSON-LD, feeds, sitemap,
 robots.txt."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -10,9 +11,10 @@ from django.db import connection
 from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import pagination
-from articles.models import Article, Category, Page
+from articles.models import Article, Attendance, Category, Official, Page
 from articles.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
@@ -193,6 +195,43 @@ def test_sitemap_has_everything_public_with_lastmod(
     assert urls[base + official.get_absolute_url()]
     assert urls[base + "/"]
     assert not any("ban-nhap" in loc for loc in urls)
+
+
+def test_an_officials_lastmod_is_their_latest_published_report(
+    client, make_report, make_article
+):
+    """An official's page lists the reports they attended: one published or
+    edited later changes the page, and the sitemap says so; a draft or a
+    report not yet due does not."""
+
+    def day(month, date):
+        return datetime.datetime(2025, month, date, 5, tzinfo=datetime.UTC)
+
+    def lastmod():
+        return sitemap_urls(client, "/sitemap.xml")[address]
+
+    def changed(model, row, moment):
+        model.objects.filter(pk=row.pk).update(updated_at=moment)
+
+    report = make_report("Hội nghị tháng ba", publish_at=day(3, 5))
+    official = report.attendances.get().official
+    address = "http://testserver" + official.get_absolute_url()
+    changed(Official, official, day(1, 10))
+    changed(Article, report, day(3, 5))
+    assert lastmod() == "2025-03-05"
+    draft = make_article("Dự thảo", status=Article.Status.DRAFT)
+    due = make_article("Sắp đăng", publish_at=timezone.now() + datetime.timedelta(1))
+    for article in (draft, due):
+        Attendance.objects.create(article=article, official=official)
+    assert lastmod() == "2025-03-05"
+    changed(Article, report, day(4, 2))
+    assert lastmod() == "2025-04-02"
+    later = make_article("Hội nghị tháng sáu", publish_at=day(6, 9))
+    Attendance.objects.create(article=later, official=official)
+    changed(Article, later, day(6, 1))  # written before it was due
+    assert lastmod() == "2025-06-09"
+    changed(Official, official, day(7, 20))
+    assert lastmod() == "2025-07-20"
 
 
 def test_sitemap_lists_a_large_archive_in_pages_from_marks(
