@@ -28,15 +28,14 @@ compression next to a visitor's own text could leak (BREACH).
 import hashlib
 import logging
 import re
-from contextlib import suppress
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost, TooManyFieldsSent
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.encoding import escape_uri_path
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
@@ -96,13 +95,10 @@ def page_key(request: HttpRequest) -> str | None:
     # Only what the page reads keys it: a shared link's tracking parameters
     # would give every click a page of its own, each a miss and one more
     # copy of the page in the cache.
-    try:
-        params = http.page_params(request.GET)
-    except TooManyFieldsSent:  # the view answers it as a bad request
-        return None
     url = f"{request.scheme}://{host}{escape_uri_path(request.path)}"
-    if params:
-        url += f"?{params.urlencode()}"
+    query = http.page_query(request.META.get("QUERY_STRING", ""))
+    if query:
+        url += f"?{iri_to_uri(query)}"
     digest = hashlib.md5(url.encode()).hexdigest()
     return f"pagecache:page:{pagecache.release_key()}:{digest}"
 
@@ -192,10 +188,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
             if is_public_page(request.path):
-                # A public page sees only the parameters that key it. Too
-                # many to parse: the view's own read is a bad request.
-                with suppress(TooManyFieldsSent):
-                    request.GET = http.page_params(request.GET)
+                # A public page sees its address with only the parameters
+                # that key it, as though sent that way.
+                query = request.META.get("QUERY_STRING", "")
+                if query:
+                    request.META["QUERY_STRING"] = http.page_query(query)
             held = pagecache.request_generation.set([])
             try:
                 return self._read(request)

@@ -27,15 +27,20 @@ PAGE_PARAMS = frozenset(
 )
 
 
-def page_params(params: QueryDict) -> QueryDict:
-    """What public pages read of a request's ``params``: only
-    ``PAGE_PARAMS``, in one order whatever the address's, so two spellings
-    of the same request are one."""
-    kept = QueryDict(mutable=True)
-    for name in sorted(params.keys() & PAGE_PARAMS):
-        kept.setlist(name, params.getlist(name))
-    kept._mutable = False
-    return kept
+def page_query(query_string: str) -> str:
+    """What public pages read of a raw ``query_string``: its
+    ``PAGE_PARAMS``, sorted by name, so two orders of the same parameters
+    are one. Names are compared as sent: a name spelt otherwise
+    (``p%61ge``) is left out like any other."""
+    if not query_string:
+        return ""
+    kept = [
+        part
+        for part in query_string.split("&")
+        if part.partition("=")[0] in PAGE_PARAMS
+    ]
+    kept.sort(key=lambda part: part.partition("=")[0])
+    return "&".join(kept)
 
 
 def kept_params(params: QueryDict, dropped=()) -> QueryDict:

@@ -133,24 +133,19 @@ def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
     )
 
 
-def test_one_request_spelt_many_ways_is_one_page(page_cache, make_report):
-    """The order of the parameters, and how a value is percent-encoded, do
-    not make another copy of the page."""
+def test_parameters_in_another_order_are_one_page(page_cache, make_report):
+    """The order of a request's parameters, and any parameter no page reads
+    between them, do not make another copy of the page."""
     for index in range(13):
         make_report(f"Hội nghị số {index}")
-    status, headers, first = wsgi_get(
-        "/tim-kiem/", QUERY_STRING="q=h%E1%BB%99i+ngh%E1%BB%8B&nam=&page=1"
-    )
+    query = "q=h%E1%BB%99i+ngh%E1%BB%8B"
+    status, headers, first = wsgi_get("/tim-kiem/", QUERY_STRING=f"{query}&nam=&page=1")
     assert (status, headers["X-Cache"]) == (200, "MISS")
-    for query in [
-        "page=1&nam=&q=h%E1%BB%99i%20ngh%E1%BB%8B",
-        "nam=&utm_source=zalo&page=1&q=h%e1%bb%99i+ngh%e1%bb%8b",
-    ]:
-        status, headers, body = wsgi_get("/tim-kiem/", QUERY_STRING=query)
-        assert (status, headers["X-Cache"], body) == (200, "HIT", first), query
-    assert wsgi_get("/tim-kiem/", QUERY_STRING="q=h%E1%BB%8Dp&page=1")[1][
-        "X-Cache"
-    ] == ("MISS")
+    for other in [f"page=1&nam=&{query}", f"nam=&utm_source=zalo&page=1&{query}"]:
+        status, headers, body = wsgi_get("/tim-kiem/", QUERY_STRING=other)
+        assert (status, headers["X-Cache"], body) == (200, "HIT", first), other
+    for other in [f"{query}&nam=2024&page=1", "q=h%E1%BB%8Dp&page=1&nam="]:
+        assert wsgi_get("/tim-kiem/", QUERY_STRING=other)[1]["X-Cache"] == "MISS"
 
 
 def test_pages_never_see_parameters_they_do_not_read(client, make_report):
@@ -167,14 +162,15 @@ def test_pages_never_see_parameters_they_do_not_read(client, make_report):
 
 def test_a_query_string_django_refuses_is_a_bad_request(page_cache, settings):
     """More fields than Django parses: the page for bad requests, in
-    Vietnamese, not a server error."""
+    Vietnamese, not a server error. Fields no page reads are left out
+    before that count."""
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
-    query = "&".join(f"x{index}=1" for index in range(20))
     for path in ("/tin-tuc/", "/hoi-nghi/", "/tim-kiem/"):
-        status, headers, body = wsgi_get(path, QUERY_STRING=query)
+        status, headers, body = wsgi_get(path, QUERY_STRING="page=1&" * 20)
         assert status == 400 and "X-Cache" not in headers, path
         assert "Yêu cầu không hợp lệ" in body.decode(), path
-    assert wsgi_get("/tin-tuc/", QUERY_STRING="page=1")[0] == 200
+    unread = "&".join(f"x{index}=1" for index in range(20))
+    assert wsgi_get("/tin-tuc/", QUERY_STRING=unread)[0] == 200
 
 
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
