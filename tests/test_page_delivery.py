@@ -4,12 +4,13 @@ or made-up parameters, and pages compressed once, when they are stored."""
 
 import gzip
 import io
+import re
 
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
-from articles import cachedpages, pagecache
+from articles import cachedpages, http, pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +159,19 @@ def test_pages_never_see_parameters_they_do_not_read(client, make_report):
         html = client.get(f"{url}{joiner}nguon=zalo-1234").content.decode()
         assert "nguon" not in html and "zalo-1234" not in html, url
         assert 'rel="next"' in html, url
+
+
+def test_every_form_of_the_public_pages_sends_what_pages_read(client, make_report):
+    """A field of a public GET form that pages do not read would be dropped
+    before the view saw it."""
+    make_report("Hội nghị Ban Chấp hành")
+    sent = set()
+    for url in ("/", "/tim-kiem/?q=h%E1%BB%99i", "/hoi-nghi/"):
+        html = client.get(url).content.decode()
+        for form in re.findall(r'<form[^>]*method="get".*?</form>', html, re.S):
+            sent |= set(re.findall(r'<(?:input|select)[^>]*\sname="([^"]+)"', form))
+    assert sent == {"q", "chuyen_muc", "nam", "don_vi", "khoa"}
+    assert sent <= http.PAGE_PARAMS
 
 
 def test_a_query_string_django_refuses_is_a_bad_request(page_cache, settings):
