@@ -8,7 +8,7 @@ message) always reaches the views, and a response that sets a cookie or says
 ``private``, ``no-cache`` or ``no-store`` (previews, drafts, forms with a CSRF
 token) is never stored.
 
-A public page sees only the query parameters that key it
+A public page sees only the query parameters it reads, which key it
 (``http.PAGE_PARAMS``): any other one (a shared link's ``fbclid``, a made-up
 ``?x=1``) changes nothing it shows, so it is a hit on the one copy of the
 page, never a new entry.
@@ -35,7 +35,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.encoding import escape_uri_path, iri_to_uri
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
@@ -61,8 +61,8 @@ def _excluded_prefixes() -> list[str]:
     return [p for p in prefixes if p and p.startswith("/")]
 
 
-def is_public_page(path: str) -> bool:
-    return not any(path.startswith(p) for p in _excluded_prefixes())
+def is_public_page(path_info: str) -> bool:
+    return not any(path_info.startswith(p) for p in _excluded_prefixes())
 
 
 def request_is_cacheable(request: HttpRequest) -> bool:
@@ -73,7 +73,7 @@ def request_is_cacheable(request: HttpRequest) -> bool:
         return False
     if "HTTP_AUTHORIZATION" in request.META:
         return False
-    return is_public_page(request.path)
+    return is_public_page(request.path_info)
 
 
 def response_is_cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -94,12 +94,14 @@ def page_key(request: HttpRequest) -> str | None:
         return None
     # Only what the page reads keys it: a shared link's tracking parameters
     # would give every click a page of its own, each a miss and one more
-    # copy of the page in the cache.
+    # copy of the page in the cache. The query string is kept as sent
+    # (raw bytes, as WSGI gives them): two that Django reads differently
+    # never share a key.
     url = f"{request.scheme}://{host}{escape_uri_path(request.path)}"
-    query = http.page_query(request.META.get("QUERY_STRING", ""))
+    query = http.page_query(request.path_info, request.META.get("QUERY_STRING", ""))
     if query:
-        url += f"?{iri_to_uri(query)}"
-    digest = hashlib.md5(url.encode()).hexdigest()
+        url += f"?{query}"
+    digest = hashlib.md5(url.encode("utf-8", "surrogatepass")).hexdigest()
     return f"pagecache:page:{pagecache.release_key()}:{digest}"
 
 
@@ -187,12 +189,11 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if request.method in ("GET", "HEAD"):
-            if is_public_page(request.path):
+            query = request.META.get("QUERY_STRING", "")
+            if query and is_public_page(request.path_info):
                 # A public page sees its address with only the parameters
                 # that key it, as though sent that way.
-                query = request.META.get("QUERY_STRING", "")
-                if query:
-                    request.META["QUERY_STRING"] = http.page_query(query)
+                request.META["QUERY_STRING"] = http.page_query(request.path_info, query)
             held = pagecache.request_generation.set([])
             try:
                 return self._read(request)

@@ -52,9 +52,10 @@ from . import (
     release,
     rendered,
 )
+from .http import AFTER, BEFORE, PAGING
 from .models import ArticleQuerySet, Meeting, Organization
 from .models.queries import as_aware
-from .pagination import AFTER, BEFORE, CursorPage, decode_cursor
+from .pagination import CursorPage, decode_cursor
 
 
 def slot(name: str) -> SafeString:
@@ -86,7 +87,6 @@ MEETING_SELECT = (
     f" LEFT JOIN {Organization._meta.db_table} o ON o.id = m.organization_id"
 )
 NEWEST = "ORDER BY a.publish_at DESC, a.id DESC"
-PAGING = {"page", AFTER, BEFORE}
 
 
 class StoredCard(NamedTuple):
@@ -325,9 +325,7 @@ def page(request, scope: Scope, per_page: int) -> CursorPage:
     cursor from the pager's links); 404 for a page that does not exist.
     Cards are the caller's to fill (``rendered.fill_cards``)."""
     params = request.GET
-    other_params = ""
-    if params.keys() - PAGING:
-        other_params = http.kept_params(params, PAGING).urlencode()
+    other_params = http.other_params(params) if params.keys() - PAGING else ""
     # Kept per scope: any query string (?utm_source=…) shares one count.
     count = pagecache.remember(f"count:{scope!r}", scope.count)
     paginator = _Counted(count, per_page)

@@ -125,7 +125,9 @@ class OfficialSitemap(TableSitemap):
     """An official's page changes with the official (and their positions,
     edited with them) and with every published report they attended: it
     lists those reports. Last modified at the latest of these, the reports
-    read once per content generation (0.27 s at 100,000 articles)."""
+    read once per content generation (0.27 s at 100,000 articles). A report
+    that leaves the page (unpublished, expired, or the official taken off
+    it) does not move it."""
 
     changefreq = "monthly"
 

@@ -234,6 +234,25 @@ def test_an_officials_lastmod_is_their_latest_published_report(
     assert lastmod() == "2025-07-20"
 
 
+def test_an_officials_lastmod_moves_with_the_next_report(
+    client, page_cache, make_report, make_article
+):
+    """Kept per content generation, the lastmod moves on the next request
+    after a report they attended is published."""
+    report = make_report("Hội nghị tháng ba")
+    official = report.attendances.get().official
+    address = "http://testserver" + official.get_absolute_url()
+    moment = datetime.datetime(2025, 3, 5, 5, tzinfo=datetime.UTC)
+    Official.objects.filter(pk=official.pk).update(updated_at=moment)
+    Article.objects.filter(pk=report.pk).update(updated_at=moment, publish_at=moment)
+    page_cache.clear()
+    assert sitemap_urls(client, "/sitemap.xml")[address] == "2025-03-05"
+    later = make_article("Hội nghị tháng tư")
+    Attendance.objects.create(article=later, official=official)
+    today = timezone.localdate().isoformat()
+    assert sitemap_urls(client, "/sitemap.xml")[address] == today
+
+
 def test_sitemap_lists_a_large_archive_in_pages_from_marks(
     client, make_article, monkeypatch
 ):

@@ -5,7 +5,6 @@ from django.views.generic import ListView
 
 from .. import pagecache, search
 from ..context_processors import categories
-from ..http import kept_params
 from ..models import Article
 
 
@@ -62,7 +61,7 @@ class SearchView(ListView):
             year=self.year,
             years=list(range(this_year, first_year - 1, -1)),
             max_ranked=search.query.MAX_RANKED,
-            # What the pager's links keep of the address.
-            search_params=kept_params(self.request.GET),
+            # What the pager's links keep of the address: all the page reads.
+            search_params=self.request.GET,
             **kwargs,
         )
