@@ -163,6 +163,8 @@ pages = [
     (f"list, page {deep_page} (typed)", f"/tin-tuc/?page={deep_page}"),
     ("meeting list", "/hoi-nghi/"),
     ("seed article", seed.get_absolute_url()),
+    # A link shared on Facebook or Zalo: wrk sends a new fbclid each time.
+    ("seed article, shared link", seed.get_absolute_url() + "?fbclid=IwAR0&zarsrc=31"),
     ("heavy article", f"/tin-tuc/{HEAVY_SLUG}/"),
     ("official", official.get_absolute_url()),
 ]
@@ -261,10 +263,22 @@ def start_server(env, port, args, app="wardnews.wsgi", ready="/healthz"):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, duration, connections) -> dict:
-    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], capture_output=True, timeout=30)
+# Every request of a shared link carries a click id of its own, as a link
+# shared on Facebook or Zalo does.
+NEW_CLICK_ID = """
+local clicks = 0
+request = function()
+  clicks = clicks + 1
+  return wrk.format(nil, (wrk.path:gsub("fbclid=[^&]*", "fbclid=IwAR" .. clicks)))
+end
+"""
+
+
+def wrk(url, duration, connections, script=None) -> dict:
+    command = ["wrk", "-t1", *(["-s", script] if script else []), "--latency"]
+    subprocess.run([*command, "-c2", "-d1s", url], capture_output=True, timeout=30)
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [*command, f"-c{connections}", f"-d{duration}s", url],
         capture_output=True,
         text=True,
         timeout=duration + 60,
@@ -302,12 +316,17 @@ def run_wrk_set(env, pages, bare_bytes, args, cached):
         # The machine is shared: measure the bare page right before each page
         # and take each ratio against that neighbour, not one early number.
         rows, bares = [], []
+        clicks = Path(env["WARDNEWS_VAR_DIR"]) / "new-click-id.lua"
+        clicks.write_text(NEW_CLICK_ID)
         bare_url = f"http://127.0.0.1:{port}/_bench/bare/?bytes={bare_bytes}"
         for page in pages:
             bare = wrk(bare_url, args.duration, args.connections)
             bares.append(bare)
             row = wrk(
-                f"http://127.0.0.1:{port}{page['url']}", args.duration, args.connections
+                f"http://127.0.0.1:{port}{page['url']}",
+                args.duration,
+                args.connections,
+                script=str(clicks) if "fbclid=" in page["url"] else None,
             )
             rows.append({**page, **row, "ratio": row["rps"] / bare["rps"]})
         ceiling = {
