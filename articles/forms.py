@@ -36,6 +36,15 @@ class MeetingFilterForm(forms.Form):
             (str(term), f"Khóa {vietnamese.to_roman(term)}") for term in terms
         ]
 
+    @classmethod
+    def read(cls, params) -> tuple[MeetingScope, dict[str, str]]:
+        """The ``scope()`` and ``canonical_data()`` of ``params``, with no
+        form built when they name no filter (the list as most open it)."""
+        if not params.keys() & cls.base_fields.keys():
+            return MeetingScope(), dict.fromkeys(cls.base_fields, "")
+        form = cls(params)
+        return form.scope(), form.canonical_data()
+
     def scope(self) -> MeetingScope:
         """The meetings the valid fields ask for; invalid ones are ignored."""
         self.is_valid()

@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils import timesince, translation
 from django.utils.translation import gettext
 from django.views.defaults import server_error
 
+from articles.forms import MeetingFilterForm
 from articles.models import Article, Category, Meeting, Organization, Page, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +212,16 @@ def test_meeting_list_frame_is_kept_per_filter(
     party.save()  # a change: a new generation
     html = client.get(url, {"khoa": "12"}).content.decode()
     assert party.title in html and "Khóa XII" in html
+
+
+def test_meeting_filters_read_as_the_form_does(make_report, organization):
+    """Without a filter in the address no form is built: what is read is
+    what the form would give."""
+    make_report("Hội nghị Đảng ủy")
+    for query in ("", "page=2&sau=1.2", f"don_vi={organization.pk}", "khoa=x"):
+        form = MeetingFilterForm(QueryDict(query))
+        expected = (form.scope(), form.canonical_data())
+        assert MeetingFilterForm.read(QueryDict(query)) == expected, query
 
 
 def test_month_archive(client, make_article, django_assert_max_num_queries):

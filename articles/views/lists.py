@@ -146,9 +146,8 @@ class MeetingListView(View):
     paginate_by = 12
 
     def get(self, request, *args, **kwargs):
-        form = MeetingFilterForm(request.GET)
-        page = cardlists.page(request, form.scope(), self.paginate_by)
-        chosen = form.canonical_data()
+        scope, chosen = MeetingFilterForm.read(request.GET)
+        page = cardlists.page(request, scope, self.paginate_by)
         # Filtered: the address keeps more than its page, cursor and
         # tracking parameters (what the pager keeps of it).
         filtered, empty = bool(page.other_params), not page.object_list
