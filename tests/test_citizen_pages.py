@@ -345,6 +345,9 @@ def test_unfiltered_meeting_list_offers_no_filter_to_clear(client, make_report):
     next_link = re.search(r'href="([^"]*)" rel="next"', first).group(1)
     second = client.get(url + unescape(next_link)).content.decode()
     assert "Trang 2 / 2" in second and "Bỏ lọc" not in second
+    # The form sent with "Tất cả" in both fields.
+    every = client.get(url, {"don_vi": "", "khoa": ""}).content.decode()
+    assert "Bỏ lọc" not in every and "Trang 1 / 2" in every
     assert "Bỏ lọc" in client.get(url, {"khoa": "6"}).content.decode()
 
 

@@ -77,8 +77,10 @@ class HomeView(View):
 
 
 class CardListView(View):
-    """A list of published article cards, newest first, twelve a page,
-    assembled from its stored parts (see ``articles.cardlists``)."""
+    """A list of published articles, newest first, twelve a page, assembled
+    from its parts (see ``articles.cardlists``): the page's rows, by default
+    cards stored with their articles, in a frame kept per content generation
+    and shape."""
 
     template_name = ""
     paginate_by = 12
@@ -91,15 +93,23 @@ class CardListView(View):
         return cardlists.Scope()
 
     def get_frame_context(self) -> dict:
-        """What the template shows around the cards, besides the site: asked
+        """What the template shows around the rows, besides the site: asked
         for only when the frame is rendered."""
         return {}
 
+    def frame_shape(self) -> str:
+        """What tells this list's frames apart, besides the address."""
+        return f"list:{not self.page.object_list:d}"
+
+    def rows_html(self, rows: list) -> str:
+        rendered.fill_cards(rows)
+        return cardlists.cards(rows)
+
     def get(self, request, *args, **kwargs):
-        page = cardlists.page(request, self.get_scope(), self.paginate_by)
+        self.page = page = cardlists.page(request, self.get_scope(), self.paginate_by)
         if not self.allow_empty and not page.paginator.count:
             raise NotFound(self.empty_message)
-        rendered.fill_cards(page.object_list)
+        rows = self.rows_html(page.object_list)
         empty = not page.object_list
         frame = cardlists.frame(
             request.path,
@@ -108,12 +118,9 @@ class CardListView(View):
                 **self.get_frame_context(),
                 "card_list": cardlists.card_list(empty),
             },
-            shape=f"list:{empty:d}",
+            shape=self.frame_shape(),
         )
-        slots = {
-            cardlists.CARDS: cardlists.cards(page.object_list),
-            cardlists.PAGER: cardlists.pager_html(page),
-        }
+        slots = {cardlists.CARDS: rows, cardlists.PAGER: cardlists.pager_html(page)}
         return HttpResponse(frame.fill(request, slots))
 
 
@@ -135,41 +142,36 @@ class CategoryDetailView(CardListView):
         return {"category": self.category}
 
 
-class MeetingListView(View):
-    """Published meeting reports, newest first, twelve a page, filtered by
-    the body that held them and its term (``?don_vi=``, ``?khoa=``): their
-    rows in a frame kept per content generation and filters, as the card
-    lists are (``articles.cardlists``)."""
+class MeetingListView(CardListView):
+    """Published meeting reports, filtered by the body that held them and
+    its term (``?don_vi=``, ``?khoa=``): a row each (title, day held, body),
+    a frame per filter."""
 
     template_name = "articles/meeting_list.html"
     rows_template = "includes/_meeting_rows.html"
-    paginate_by = 12
 
-    def get(self, request, *args, **kwargs):
-        scope, chosen = MeetingFilterForm.read(request.GET)
-        page = cardlists.page(request, scope, self.paginate_by)
-        # Filtered: the address keeps more than its page, cursor and
-        # tracking parameters (what the pager keeps of it).
-        filtered, empty = bool(page.other_params), not page.object_list
-        frame = cardlists.frame(
-            request.path,
-            self.template_name,
-            lambda: {
-                "filter_form": MeetingFilterForm(chosen),
-                "filtered": filtered,
-                "empty": empty,
-                "rows": cardlists.CARDS,
-                "pager": cardlists.PAGER,
-            },
-            shape=f"meetings:{chosen['don_vi']}:{chosen['khoa']}:{filtered:d}{empty:d}",
-        )
-        link = slug_links("articles:article-detail")
-        rows = [(row, link(row.slug)) for row in page.object_list]
-        slots = {
-            cardlists.CARDS: render_to_string(self.rows_template, {"rows": rows}),
-            cardlists.PAGER: cardlists.pager_html(page),
+    def get_scope(self):
+        scope, self.chosen = MeetingFilterForm.read(self.request.GET)
+        return scope
+
+    def frame_shape(self):
+        chosen = self.chosen
+        return f"meetings:{chosen['don_vi']}:{chosen['khoa']}:{super().frame_shape()}"
+
+    def get_frame_context(self):
+        return {
+            "filter_form": MeetingFilterForm(self.chosen),
+            # "Tất cả" in both fields (?don_vi=&khoa=) is no filter.
+            "filtered": any(self.chosen.values()),
+            "empty": not self.page.object_list,
+            "rows": cardlists.CARDS,
+            "pager": cardlists.PAGER,
         }
-        return HttpResponse(frame.fill(request, slots))
+
+    def rows_html(self, rows):
+        link = slug_links("articles:article-detail")
+        linked = [(row, link(row.slug)) for row in rows]
+        return render_to_string(self.rows_template, {"rows": linked})
 
 
 def archive_months() -> list[datetime.datetime]:
