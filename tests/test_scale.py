@@ -139,12 +139,29 @@ def test_official_page_frame_is_kept_per_generation(client, settings, archive):
     assert "?page=2" in html.split('rel="canonical"', 1)[1].split(">", 1)[0]
     assert "\ue000" not in html and "wardnews.invalid" not in html
 
+    # Addresses made up cost no query, and keep no entry of their own.
+    with CaptureQueriesContext(connection) as queries:
+        for index in range(3):
+            missing = client.get(f"/can-bo/khong-co-{index}/")
+            assert missing.status_code == 404
+            assert "Không có cán bộ này." in missing.content.decode()
+    assert len(queries) == 0
+
     official.full_name = "Lê Văn Dự Họp Mới"
     official.save()
     Position.objects.create(official=official, title="Chủ tịch Ủy ban phường")
     html = client.get(url).content.decode()
     assert "<h1>Lê Văn Dự Họp Mới</h1>" in html
     assert "Chủ tịch Ủy ban phường" in html
+
+
+def test_official_page_shows_a_role_no_longer_offered_as_stored(client, archive):
+    _categories, official = archive
+    attendance = Attendance.objects.filter(official=official).first()
+    Attendance.objects.filter(pk=attendance.pk).update(role="thu-ky-cu")
+    pages = [client.get(official.get_absolute_url(), {"page": n}) for n in (1, 2)]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert any("thu-ky-cu" in page.content.decode() for page in pages)
 
 
 @pytest.mark.parametrize(

@@ -45,12 +45,11 @@ class OfficialDetailView(View):
 
     def get(self, request, *args, **kwargs):
         slug = kwargs["slug"]
+        # Every official's id by slug, read once per content generation: an
+        # address made up is one dictionary lookup, not a query and an entry.
         official_id = pagecache.remember(
-            f"official:{slug}",
-            lambda: (
-                Official.objects.filter(slug=slug).values_list("pk", flat=True).first()
-            ),
-        )
+            "official-ids", lambda: dict(Official.objects.values_list("slug", "pk"))
+        ).get(slug)
         if official_id is None:
             raise NotFound(_("Không có cán bộ này."))
         keys, year_starts = self.attended(official_id)
