@@ -217,7 +217,7 @@ class Scope:
             cursor.execute(sql, params)
             return [(as_aware(moment), pk) for moment, pk in cursor.fetchall()]
 
-    def rows(self, offset: int, limit: int, *, older: tuple = ()) -> list[CardRow]:
+    def rows(self, offset: int, limit: int, *, older: tuple = ()) -> list[ListRow]:
         """Rows ``offset`` to ``offset + limit``, newest first, of those
         older than the edge row ``older`` if given. Far down, the rows are
         counted from the nearest mark, skipped in the index alone and the
@@ -239,11 +239,11 @@ class Scope:
             )
         return self._rows(sql, [*params, offset] if offset else params)
 
-    def rows_after(self, edge: tuple, limit: int) -> list[CardRow]:
+    def rows_after(self, edge: tuple, limit: int) -> list[ListRow]:
         """The ``limit`` rows just older than ``edge`` (moment, id)."""
         return self.rows(0, limit, older=edge)
 
-    def rows_before(self, edge: tuple, limit: int) -> list[CardRow]:
+    def rows_before(self, edge: tuple, limit: int) -> list[ListRow]:
         """The ``limit`` rows just newer than ``edge``, newest first."""
         where, params = self.where(newer=edge)
         sql = (
@@ -297,19 +297,14 @@ def newest_of_each(scopes: list[Scope], size: int) -> list[CardRow]:
             f" LIMIT {size:d}) AS s{index}"
         )
         params.extend(scope_params)
-    return _cards(
-        f"{SELECT} WHERE a.id IN ({' UNION ALL '.join(parts)}) {NEWEST}", params
-    )
+    sql = f"{SELECT} WHERE a.id IN ({' UNION ALL '.join(parts)}) {NEWEST}"
+    return [CardRow(*row) for row in _fetch(sql, params)]
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         prepared.execute(cursor, sql, params)
         return cursor.fetchall()
-
-
-def _cards(sql: str, params: list) -> list[CardRow]:
-    return [CardRow(*row) for row in _fetch(sql, params)]
 
 
 class _Counted(Paginator):
