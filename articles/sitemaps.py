@@ -5,9 +5,10 @@ no page skips rows to find its first, and none passes the protocol's
 50,000 addresses, however large the archive grows."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Case, Max, When
 from django.db.models.functions import Greatest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import cardlists, pagecache, pagination
@@ -123,11 +124,17 @@ class CategorySitemap(TableSitemap):
 
 class OfficialSitemap(TableSitemap):
     """An official's page changes with the official (and their positions,
-    edited with them) and with every published report they attended: it
-    lists those reports. Last modified at the latest of these, the reports
-    read once per content generation (0.27 s at 100,000 articles). A report
-    that leaves the page (unpublished, expired, or the official taken off
-    it) does not move it."""
+    edited with them) and with every report it lists. Last modified at the
+    latest of:
+
+    - the official's ``updated_at``, which also moves when a report leaves
+      the page: unpublished, or the official taken off it
+      (``models.meetings.official_pages_changed``);
+    - for each report they attended that has been published, its
+      publication, its last edit and, once passed, its expiry.
+
+    The reports are read once per content generation (0.3 s at 100,000
+    articles), and kept no later than the next publication or expiry."""
 
     changefreq = "monthly"
 
@@ -136,11 +143,22 @@ class OfficialSitemap(TableSitemap):
 
     @staticmethod
     def officials() -> list[Official]:
+        now = timezone.now()
+        expired = Case(
+            When(article__expire_at__lte=now, then="article__expire_at"),
+            default="article__publish_at",
+        )
         changed = dict(
-            Attendance.objects.filter(published_q("article__"), official__isnull=False)
+            Attendance.objects.filter(
+                article__status=Article.Status.PUBLISHED,
+                article__publish_at__lte=now,
+                official__isnull=False,
+            )
             .values("official")
             .annotate(
-                changed=Max(Greatest("article__publish_at", "article__updated_at"))
+                changed=Max(
+                    Greatest("article__publish_at", "article__updated_at", expired)
+                )
             )
             .order_by()
             .values_list("official", "changed")

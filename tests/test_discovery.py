@@ -234,6 +234,54 @@ def test_an_officials_lastmod_is_their_latest_published_report(
     assert lastmod() == "2025-07-20"
 
 
+def test_an_officials_lastmod_moves_when_a_report_leaves_their_page(
+    client, make_article
+):
+    """The page also changes when a report leaves it: unpublished, expired,
+    deleted, or the official taken off it or replaced by another."""
+    old = datetime.datetime(2025, 3, 5, 5, tzinfo=datetime.UTC)
+    today = timezone.localdate().isoformat()
+
+    def report_with(official, title):
+        report = make_article(title, publish_at=old)
+        Attendance.objects.create(article=report, official=official)
+        Article.objects.filter(pk=report.pk).update(updated_at=old)
+        Official.objects.filter(pk=official.pk).update(updated_at=old)
+        return Article.objects.get(pk=report.pk)
+
+    def lastmod(official):
+        url = "http://testserver" + official.get_absolute_url()
+        return sitemap_urls(client, "/sitemap.xml")[url]
+
+    official = Official.objects.create(full_name="Lê Văn Tám")
+    other = Official.objects.create(full_name="Võ Thị Sáu")
+
+    report = report_with(official, "Gỡ về bản nháp")
+    assert lastmod(official) == "2025-03-05"
+    report.unpublish()
+    assert lastmod(official) == today
+
+    report = report_with(official, "Hết hạn")
+    expiry = datetime.datetime(2025, 5, 1, 5, tzinfo=datetime.UTC)
+    Article.objects.filter(pk=report.pk).update(expire_at=expiry)
+    assert lastmod(official) == "2025-05-01"
+    report.delete()
+    assert lastmod(official) == today
+
+    report = report_with(official, "Gỡ tên khỏi bài")
+    assert lastmod(official) == "2025-03-05"
+    report.attendances.get().delete()
+    assert lastmod(official) == today
+
+    report = report_with(official, "Đổi người tham dự")
+    Official.objects.filter(pk=other.pk).update(updated_at=old)
+    row = report.attendances.get()
+    row.official = other
+    row.save()
+    assert lastmod(official) == today
+    assert lastmod(other) == "2025-03-05"
+
+
 def test_an_officials_lastmod_moves_with_the_next_report(
     client, page_cache, make_report, make_article
 ):

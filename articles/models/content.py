@@ -374,6 +374,8 @@ class Article(NormalizedTextModel):
         self._visible_when_loaded = after
         now = timezone.now()
         was_visible, visible = self._visible(before, now), self._visible(after, now)
+        if was_visible and not visible and after is not None:
+            self.attendances.officials_changed()
         if was_visible != visible:
             transaction.on_commit(
                 lambda: article_visibility_changed.send(

@@ -2,6 +2,9 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import vietnamese
@@ -128,9 +131,24 @@ class Meeting(NormalizedTextModel):
         return f"{self.name} {', '.join(parts)}"
 
 
+def official_pages_changed(officials: models.QuerySet) -> None:
+    """Move the ``updated_at`` of ``officials``: their page lost a report
+    (taken off it, or no longer published) with no edit of their own, and
+    the sitemap dates it by that field (``articles.sitemaps``)."""
+    officials.update(updated_at=timezone.now())
+
+
 class AttendanceQuerySet(models.QuerySet):
     def in_protocol_order(self):
         return self.order_by("order", "id")
+
+    def officials_changed(self) -> None:
+        """The officials of these rows lost them from their page."""
+        official_pages_changed(
+            Official.objects.filter(
+                pk__in=self.exclude(official=None).values("official")
+            )
+        )
 
 
 class Attendance(ArticleChildModel):
@@ -209,7 +227,23 @@ class Attendance(ArticleChildModel):
             if not self.positions.strip():
                 self.positions = self.official.printed_positions()
         super().save(*args, **kwargs)
+        before = getattr(self, "_official_when_loaded", None)
+        if before and before != self.official_id:
+            official_pages_changed(Official.objects.filter(pk=before))
+        self._official_when_loaded = self.official_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._official_when_loaded = instance.__dict__.get("official_id")
+        return instance
 
     @property
     def is_group(self) -> bool:
         return self.official_id is None
+
+
+@receiver(post_delete, sender=Attendance)
+def attendance_deleted(sender, instance, **kwargs):
+    if instance.official_id:
+        official_pages_changed(Official.objects.filter(pk=instance.official_id))

@@ -72,6 +72,7 @@ class Official(NormalizedTextModel):
     search_name = models.CharField(max_length=200, editable=False, default="")
     photo = models.ImageField(_("ảnh chân dung"), upload_to="officials/%Y/", blank=True)
     bio = models.TextField(_("tiểu sử ngắn"), blank=True)
+    # Also moved when a report leaves their page (meetings.official_pages_changed).
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
 
     class Meta:
