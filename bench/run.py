@@ -190,7 +190,8 @@ def served(url):
     b"".join(body)
     if hasattr(body, "close"):
         body.close()
-def cpu_ms(url, batches=5, size=20, clock=time.process_time):
+def ms_per_request(url, batches=5, size=20, clock=time.process_time):
+    # CPU time by default, wall time with clock=time.perf_counter.
     # The best of a few batches: a garbage collection or a first read of
     # something in one batch is not the page's cost.
     for _ in range(3):
@@ -209,13 +210,13 @@ for name, url in pages:
         response = client.get(url)
     out.append({"name": name, "url": url, "status": response.status_code,
                 "queries": len(queries), "bytes": len(response.content),
-                "cpu_ms": cpu_ms(url)})
+                "cpu_ms": ms_per_request(url)})
 seed_bytes = next(p["bytes"] for p in out if p["name"] == "seed article")
-bare = cpu_ms(f"/_bench/bare/?bytes={seed_bytes}")
+bare = ms_per_request(f"/_bench/bare/?bytes={seed_bytes}")
 from django.conf import settings
 settings.WARDNEWS_PAGE_CACHE_SECONDS = 600  # now served from the page cache
 for page in out:
-    page["hit_cpu_ms"] = cpu_ms(page["url"])  # the first read stores it
+    page["hit_cpu_ms"] = ms_per_request(page["url"])  # the first read stores it
 # The shared cache out of reach (Redis stopped): every page from the
 # database, counts and frames included. Wall time, the database's own
 # time being most of it.
@@ -226,8 +227,8 @@ down = {"BACKEND": "wardnews.cache.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{port}/0"}
 with override_settings(CACHES={"default": down}):
     for page in out:
-        page["down_ms"] = cpu_ms(page["url"], batches=3, size=5,
-                                 clock=time.perf_counter)
+        page["down_ms"] = ms_per_request(
+            page["url"], batches=3, size=5, clock=time.perf_counter)
 print("JSON" + json.dumps({"total": total, "pages": out, "bare_cpu_ms": bare}))
 """
 
