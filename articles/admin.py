@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseInlineFormSet
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -38,6 +40,60 @@ admin.site.index_title = _("Bảng điều khiển")
 SORTABLE_JS = "js/admin-sortable-inline.js"
 
 
+class KeyedAutocompleteSelect(AutocompleteSelect):
+    """Django's search box for a foreign key (``autocomplete_fields``), with
+    two changes:
+
+    - a value that cannot be a key (``abc``, or past what the column holds,
+      sent by hand) is left out rather than looked up: Django's widget
+      fails on it with a server error, where the form's own error says
+      what is wrong;
+    - the chosen row's name comes from ``names`` (key → name) when there.
+      A table of rows reads those once (``AttendanceFormSet``); Django
+      reads each with a query of its own, 40 for a large meeting.
+    """
+
+    names: dict[str, str] = {}
+
+    def keys(self, values) -> list[str]:
+        """Those of ``values`` that can be keys of the rows it points to."""
+        field = self.field.target_field
+        kept = []
+        for value in map(str, values):
+            try:
+                field.run_validators(field.to_python(value))
+            except ValidationError:
+                continue
+            kept.append(value)
+        return kept
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.keys(value)
+        if not all(key in self.names for key in chosen):
+            return super().optgroups(name, chosen, attr)
+        options = (
+            [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        )
+        for key in chosen:
+            options.append(
+                self.create_option(name, key, self.names[key], True, len(options))
+            )
+        return [(None, options, 0)]
+
+
+class KeyedAutocompleteMixin:
+    """``autocomplete_fields`` shown with ``KeyedAutocompleteSelect``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = KeyedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
@@ -46,7 +102,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(KeyedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -54,7 +110,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(KeyedAutocompleteMixin, admin.TabularInline):
     model = Position
     extra = 1
     fields = ["title", "organization", "start_date", "end_date", "order"]
@@ -109,7 +165,7 @@ class OfficialAdmin(admin.ModelAdmin):
         )
 
 
-class MeetingInline(admin.StackedInline):
+class MeetingInline(KeyedAutocompleteMixin, admin.StackedInline):
     model = Meeting
     extra = 0
     max_num = 1
@@ -131,8 +187,31 @@ class MeetingInline(admin.StackedInline):
     ]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceFormSet(BaseInlineFormSet):
+    """Attendee rows whose chosen officials' names are read in one query."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read-only rows (staff who may only view) have no box.
+        boxes = [
+            getattr(form.fields["official"].widget, "widget", None)
+            for form in self.forms
+            if "official" in form.fields
+        ]
+        if not boxes or not isinstance(boxes[0], KeyedAutocompleteSelect):
+            return
+        chosen = boxes[0].keys(form["official"].value() for form in self.forms)
+        names = {
+            str(official.pk): str(official)
+            for official in Official.objects.filter(pk__in=chosen)
+        }
+        for box in boxes:
+            box.names = names
+
+
+class AttendanceInline(KeyedAutocompleteMixin, admin.TabularInline):
     model = Attendance
+    formset = AttendanceFormSet
     extra = 1
     fields = ["order", "official", "name", "positions", "role"]
     autocomplete_fields = ["official"]

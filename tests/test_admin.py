@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Attendance, Category, Meeting, Official
@@ -159,7 +161,55 @@ def test_admin_errors_are_vietnamese_and_keep_what_was_typed(admin_client, peopl
     assert "Năm cuối nhiệm kỳ phải sau năm đầu nhiệm kỳ." in html
     assert 'value="Hội nghị Ban chấp hành Đảng bộ phường lần thứ 21"' in html
     assert "Trưởng 11 khu phố" in html
+    for official in (people["nhai"], people["hien"]):
+        assert f'<option value="{official.pk}" selected>{official}</option>' in html
     assert not Article.objects.exists()
+
+
+IMPOSSIBLE_KEYS = ["abc", "999999", "1.5", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE_KEYS)
+def test_an_impossible_official_is_refused_and_the_rest_kept(
+    admin_client, people, value
+):
+    data = article_form(**people, **{"attendances-0-official": value})
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hãy chọn một lựa chọn hợp lệ" in html
+    assert f'<option value="{people["hien"].pk}" selected>' in html
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE_KEYS)
+def test_every_search_box_refuses_an_impossible_key(admin_client, people, value):
+    """A value no row can have, sent by hand to any of the admin's search
+    boxes for a related row, is a form error, not a server error."""
+    forms = [
+        (
+            "admin:articles_article_add",
+            article_form(**people, **{"meeting-0-organization": value}),
+        ),
+        ("admin:articles_organization_add", {"name": "Chi bộ", "kind": "party",
+                                             "parent": value, "order": "0"}),
+        (
+            "admin:articles_official_add",
+            {
+                "full_name": "Huỳnh Thị Ngọc Bích",
+                "slug": "",
+                "bio": "",
+                **inline_management("positions", 1),
+                "positions-0-title": "Bí thư Đảng ủy phường",
+                "positions-0-organization": value,
+                "positions-0-order": "0",
+            },
+        ),
+    ]  # fmt: skip
+    for url, data in forms:
+        response = admin_client.post(reverse(url), data)
+        assert response.status_code == 200, url
+        assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode(), url
 
 
 def test_duplicate_slug_is_refused_with_a_message(admin_client, people):
@@ -285,3 +335,45 @@ def test_meeting_and_attendee_counts(admin_client, people):
     admin_client.post(reverse("admin:articles_article_add"), article_form(**people))
     assert Meeting.objects.count() == 1
     assert Attendance.objects.count() == 3
+
+
+def test_change_form_reads_the_chosen_officials_once(admin_client, make_report):
+    """Each attendee row shows its official's name; the names are read in
+    one query for the whole table, not one per row, and an official chosen
+    in a form sent back with an error is shown too."""
+
+    def change_form(report):
+        url = reverse("admin:articles_article_change", args=[report.pk])
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(url)
+        assert response.status_code == 200
+        return response.content.decode(), len(queries)
+
+    small = make_report("Ba người", attendees=3)
+    change_form(small)  # the site settings, read once
+    _, small_queries = change_form(small)
+    large = make_report("Mười hai người", attendees=12)
+    html, large_queries = change_form(large)
+    assert large_queries == small_queries
+    for row in large.attendances.select_related("official"):
+        official = row.official
+        assert f'<option value="{official.pk}" selected>{official}</option>' in html
+
+
+def test_staff_who_may_only_view_see_the_attendees(client, make_report):
+    from django.contrib.auth.models import Permission
+
+    report = make_report("Chỉ xem", attendees=2)
+    viewer = get_user_model().objects.create_user("chixem", "", "mat-khau-dai-123")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["view_article", "view_attendance", "view_meeting"]
+        )
+    )
+    client.force_login(viewer)
+    response = client.get(reverse("admin:articles_article_change", args=[report.pk]))
+    assert response.status_code == 200
+    for row in report.attendances.select_related("official"):
+        assert str(row.official) in response.content.decode()
