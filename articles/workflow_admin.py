@@ -414,10 +414,13 @@ class ArticleWorkflowMixin:
                 )
             )
         history = reverse("admin:articles_article_history", args=[quote(obj.pk)])
+        # The address as saved: sent back with an error, the form's object
+        # holds what was typed (a slug emptied to be made again, say).
+        stored = Article.objects.only("slug").get(pk=obj.pk)
         parts.append(
             format_html(
                 '<p><a href="{}">{}</a> · <a href="{}">{}</a></p>',
-                obj.get_absolute_url(),
+                stored.get_absolute_url(),
                 _("Xem bài ở địa chỉ thật"),
                 history,
                 _("Lịch sử, so sánh và khôi phục phiên bản"),

@@ -377,3 +377,26 @@ def test_staff_who_may_only_view_see_the_attendees(client, make_report):
     assert response.status_code == 200
     for row in report.attendances.select_related("official"):
         assert str(row.official) in response.content.decode()
+
+
+def test_a_slug_emptied_beside_an_error_keeps_the_form(admin_client, people):
+    """An editor empties the slug of a saved report, to have it made again,
+    and makes a mistake elsewhere: the form comes back with the error, and
+    the link to the report is its saved address."""
+    response = admin_client.post(
+        reverse("admin:articles_article_add"), article_form(**people)
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = {
+        **article_form(**people, **{"meeting-0-held_on": "31/02/2024"}),
+        "title": "Tên đã sửa",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nhập một ngày hợp lệ." in html
+    assert f'href="{article.get_absolute_url()}"' in html
+    article.refresh_from_db()
+    assert article.title != "Tên đã sửa"
