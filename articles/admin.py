@@ -1,4 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -6,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseInlineFormSet
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +97,26 @@ class KeyedAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class YearsChangeList(ChangeList):
+    """Django's change list, with a date far past the calendar in the date
+    hierarchy's links (``?publish_at__year=99999999999999999999``, typed by
+    hand) refused as Django refuses ``abc`` there, instead of failing with a
+    server error."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class DateHierarchyMixin:
+    """For a ModelAdmin with a ``date_hierarchy``: see ``YearsChangeList``."""
+
+    def get_changelist(self, request, **kwargs):
+        return YearsChangeList
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
@@ -157,9 +180,10 @@ class OfficialAdmin(admin.ModelAdmin):
         attendee inline's script when an official is picked."""
         if not self.has_view_permission(request):
             return JsonResponse({"error": "forbidden"}, status=403)
-        official = get_object_or_404(
-            Official.objects.prefetch_related("positions"), pk=object_id
-        )
+        # None for an id no official can have (``abc``), as for a missing one.
+        official = self.get_object(request, unquote(object_id))
+        if official is None:
+            return JsonResponse({"error": "not found"}, status=404)
         return JsonResponse(
             {"name": official.full_name, "positions": official.printed_positions()}
         )
@@ -274,7 +298,11 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    MeetingFillMixin, ArticleWorkflowMixin, ArticleRevisionsMixin, VersionAdmin
+    MeetingFillMixin,
+    ArticleWorkflowMixin,
+    ArticleRevisionsMixin,
+    DateHierarchyMixin,
+    VersionAdmin,
 ):
     list_display = [
         "title",
@@ -439,7 +467,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(DateHierarchyMixin, admin.ModelAdmin):
     """The editorial log: browsable and filterable, never editable here."""
 
     list_display = ["created_at", "username", "action", "article_link", "detail"]

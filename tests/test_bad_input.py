@@ -12,7 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article, Category, Official
-from tests.test_admin import article_form, people  # noqa: F401 (fixture)
+from tests.test_admin import (  # noqa: F401 (fixture)
+    article_form,
+    inline_management,
+    people,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +251,77 @@ def admin_client(client):
     user = get_user_model().objects.create_superuser("bientap", "", "mat-khau-dai-123")
     client.force_login(user)
     return client
+
+
+IMPOSSIBLE_KEYS = ["abc", "999999", "1.5", "99999999999999999999"]
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE_KEYS)
+def test_an_impossible_official_is_refused_and_the_rest_kept(
+    admin_client,
+    people,  # noqa: F811
+    value,
+):
+    data = article_form(**people, **{"attendances-0-official": value})
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Hãy chọn một lựa chọn hợp lệ" in html
+    assert f'<option value="{people["hien"].pk}" selected>' in html
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE_KEYS)
+def test_every_search_box_refuses_an_impossible_key(
+    admin_client,
+    people,  # noqa: F811
+    value,
+):
+    """A value no row can have, sent by hand to any of the admin's search
+    boxes for a related row, is a form error, not a server error."""
+    forms = [
+        (
+            "admin:articles_article_add",
+            article_form(**people, **{"meeting-0-organization": value}),
+        ),
+        ("admin:articles_organization_add", {"name": "Chi bộ", "kind": "party",
+                                             "parent": value, "order": "0"}),
+        (
+            "admin:articles_official_add",
+            {
+                "full_name": "Huỳnh Thị Ngọc Bích",
+                "slug": "",
+                "bio": "",
+                **inline_management("positions", 1),
+                "positions-0-title": "Bí thư Đảng ủy phường",
+                "positions-0-organization": value,
+                "positions-0-order": "0",
+            },
+        ),
+    ]  # fmt: skip
+    for url, data in forms:
+        response = admin_client.post(reverse(url), data)
+        assert response.status_code == 200, url
+        assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode(), url
+
+
+def test_impossible_ids_and_years_in_staff_addresses(admin_client):
+    """Addresses staff never type but may be sent: an official's printed
+    line by an id no official can have, a date hierarchy's year past the
+    calendar. Answered as Django answers ``abc`` there, not with a 500."""
+    for value in IMPOSSIBLE_KEYS + ["%00", "1/2"]:
+        url = f"/admin/articles/official/{value}/printed/"
+        response = admin_client.get(url)
+        assert response.status_code == 404, url
+        assert response.json() == {"error": "not found"}
+    for url in [
+        "/admin/articles/article/?publish_at__year=99999999999999999999",
+        "/admin/articles/article/?publish_at__year=2024&publish_at__month=" + "9" * 20,
+        "/admin/articles/auditentry/?created_at__year=99999999999999999999",
+    ]:
+        response = admin_client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].endswith("?e=1")
 
 
 def test_oversize_fields_are_refused_and_kept(admin_client, people):  # noqa: F811
