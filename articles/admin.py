@@ -1,10 +1,7 @@
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseInlineFormSet
@@ -18,6 +15,7 @@ from reversion.admin import VersionAdmin
 
 from . import search
 from .fill_admin import MeetingFillMixin
+from .input_admin import KeyedAutocompleteSelect, StaffInputMixin
 from .models import (
     Article,
     Attachment,
@@ -43,89 +41,15 @@ admin.site.index_title = _("Bảng điều khiển")
 SORTABLE_JS = "js/admin-sortable-inline.js"
 
 
-class KeyedAutocompleteSelect(AutocompleteSelect):
-    """Django's search box for a foreign key (``autocomplete_fields``), with
-    two changes:
-
-    - a value that cannot be a key (``abc``, or past what the column holds,
-      sent by hand) is left out rather than looked up: Django's widget
-      fails on it with a server error, where the form's own error says
-      what is wrong;
-    - the chosen row's name comes from ``names`` (key → name) when there.
-      A table of rows reads those once (``AttendanceFormSet``); Django
-      reads each with a query of its own, 40 for a large meeting.
-    """
-
-    names: dict[str, str] = {}
-
-    def keys(self, values) -> list[str]:
-        """Those of ``values`` that can be keys of the rows it points to."""
-        field = self.field.target_field
-        kept = []
-        for value in map(str, values):
-            try:
-                field.run_validators(field.to_python(value))
-            except ValidationError:
-                continue
-            kept.append(value)
-        return kept
-
-    def optgroups(self, name, value, attr=None):
-        chosen = self.keys(value)
-        if not all(key in self.names for key in chosen):
-            return super().optgroups(name, chosen, attr)
-        options = (
-            [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        )
-        for key in chosen:
-            options.append(
-                self.create_option(name, key, self.names[key], True, len(options))
-            )
-        return [(None, options, 0)]
-
-
-class KeyedAutocompleteMixin:
-    """``autocomplete_fields`` shown with ``KeyedAutocompleteSelect``."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
-            request
-        ):
-            kwargs["widget"] = KeyedAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class YearsChangeList(ChangeList):
-    """Django's change list, with a date far past the calendar in the date
-    hierarchy's links (``?publish_at__year=99999999999999999999``, typed by
-    hand) refused as Django refuses ``abc`` there, instead of failing with a
-    server error."""
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except OverflowError as error:
-            raise IncorrectLookupParameters(error) from error
-
-
-class DateHierarchyMixin:
-    """For a ModelAdmin with a ``date_hierarchy``: see ``YearsChangeList``."""
-
-    def get_changelist(self, request, **kwargs):
-        return YearsChangeList
-
-
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(KeyedAutocompleteMixin, admin.ModelAdmin):
+class OrganizationAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -133,7 +57,7 @@ class OrganizationAdmin(KeyedAutocompleteMixin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class PositionInline(KeyedAutocompleteMixin, admin.TabularInline):
+class PositionInline(StaffInputMixin, admin.TabularInline):
     model = Position
     extra = 1
     fields = ["title", "organization", "start_date", "end_date", "order"]
@@ -141,7 +65,7 @@ class PositionInline(KeyedAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ["full_name", "current_positions"]
     search_fields = ["full_name"]
     fields = ["full_name", "slug", "photo", "bio"]
@@ -189,7 +113,7 @@ class OfficialAdmin(admin.ModelAdmin):
         )
 
 
-class MeetingInline(KeyedAutocompleteMixin, admin.StackedInline):
+class MeetingInline(StaffInputMixin, admin.StackedInline):
     model = Meeting
     extra = 0
     max_num = 1
@@ -233,7 +157,7 @@ class AttendanceFormSet(BaseInlineFormSet):
             box.names = names
 
 
-class AttendanceInline(KeyedAutocompleteMixin, admin.TabularInline):
+class AttendanceInline(StaffInputMixin, admin.TabularInline):
     model = Attendance
     formset = AttendanceFormSet
     extra = 1
@@ -245,7 +169,7 @@ class AttendanceInline(KeyedAutocompleteMixin, admin.TabularInline):
         js = [SORTABLE_JS, "js/admin-attendance.js"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(StaffInputMixin, admin.TabularInline):
     """Captions, descriptions and order in place; many photos at once through
     the upload box above the table (``photo_admin.photo_upload``)."""
 
@@ -290,7 +214,7 @@ class PhotoInline(admin.TabularInline):
         )
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(StaffInputMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["order", "file", "title"]
@@ -301,7 +225,7 @@ class ArticleAdmin(
     MeetingFillMixin,
     ArticleWorkflowMixin,
     ArticleRevisionsMixin,
-    DateHierarchyMixin,
+    StaffInputMixin,
     VersionAdmin,
 ):
     list_display = [
@@ -429,7 +353,7 @@ class ArticleAdmin(
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(StaffInputMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "order", "updated_at"]
     list_editable = ["order"]
     search_fields = ["title", "summary"]
@@ -437,7 +361,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(StaffInputMixin, admin.ModelAdmin):
     """One row: the list goes straight to its form."""
 
     fieldsets = [
@@ -467,7 +391,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(DateHierarchyMixin, admin.ModelAdmin):
+class AuditEntryAdmin(StaffInputMixin, admin.ModelAdmin):
     """The editorial log: browsable and filterable, never editable here."""
 
     list_display = ["created_at", "username", "action", "article_link", "detail"]
@@ -497,11 +421,19 @@ class AuditEntryAdmin(DateHierarchyMixin, admin.ModelAdmin):
         )
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(StaffInputMixin, GroupAdmin):
+    pass
+
+
 admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(StaffInputMixin, UserAdmin):
     """Site admins manage accounts and their roles (groups), but only a
     superuser can make a superuser or hand out single permissions, and only
     someone who may publish can hand out a role that publishes: the person

@@ -1,0 +1,94 @@
+"""Input no row can match, sent to the admin by hand, refused the way
+Django refuses other bad input, where Django's admin fails with a server
+error: a key in a search box for a related row (``abc``, ``1.5``, a number
+past what the column holds), the rows an action is asked for, a date
+hierarchy's year past the calendar.
+
+``StaffInputMixin`` goes on every ModelAdmin and inline of the site."""
+
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
+
+def possible_keys(field, values) -> list[str]:
+    """Those of ``values`` that ``field`` (a primary key, say) can hold."""
+    kept = []
+    for value in map(str, values):
+        try:
+            field.run_validators(field.to_python(value))
+        except ValidationError:
+            continue
+        kept.append(value)
+    return kept
+
+
+class KeyedAutocompleteSelect(AutocompleteSelect):
+    """Django's search box for a foreign key (``autocomplete_fields``), with
+    two changes:
+
+    - a value that cannot be a key is left out rather than looked up: the
+      form's own error says what is wrong with it;
+    - the chosen row's name comes from ``names`` (key → name) when there.
+      A table of rows reads those once (``admin.AttendanceFormSet``);
+      Django reads each with a query of its own, 40 for a large meeting.
+    """
+
+    names: dict[str, str] = {}
+
+    def keys(self, values) -> list[str]:
+        return possible_keys(self.field.target_field, values)
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.keys(value)
+        if not all(key in self.names for key in chosen):
+            return super().optgroups(name, chosen, attr)
+        options = (
+            [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        )
+        for key in chosen:
+            options.append(
+                self.create_option(name, key, self.names[key], True, len(options))
+            )
+        return [(None, options, 0)]
+
+
+class YearsChangeList(ChangeList):
+    """A year past the calendar in the date hierarchy's parameters
+    (``?publish_at__year=99999999999999999999``) is refused as Django
+    refuses ``abc`` there."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class StaffInputMixin:
+    """For a ModelAdmin or an inline, placed before Django's class."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = KeyedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return YearsChangeList
+
+    def response_action(self, request, queryset):
+        # The rows ticked: only keys they can have are looked up. With none
+        # left, Django says that rows must be ticked first.
+        name = helpers.ACTION_CHECKBOX_NAME
+        ticked = request.POST.getlist(name)
+        kept = possible_keys(self.model._meta.pk, ticked)
+        if kept != ticked:
+            request.POST = request.POST.copy()
+            request.POST.setlist(name, kept)
+        return super().response_action(request, queryset)
