@@ -353,6 +353,26 @@ def test_actions_on_impossible_rows(admin_client, make_article):
     assert draft.status == Article.Status.PUBLISHED
 
 
+def test_every_admin_of_the_site_refuses_impossible_input():
+    """The site's own admins and their inlines, and the accounts' and
+    roles', use ``StaffInputMixin``; one added later without it fails
+    here."""
+    from django.contrib import admin
+
+    from articles.input_admin import StaffInputMixin
+
+    ours = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"articles", "auth"}
+    }
+    assert len(ours) >= 9
+    for model, model_admin in ours.items():
+        assert isinstance(model_admin, StaffInputMixin), model
+        for inline in model_admin.inlines:
+            assert issubclass(inline, StaffInputMixin), inline
+
+
 def test_oversize_fields_are_refused_and_kept(admin_client, people):  # noqa: F811
     long_title = "Hội nghị " * 60  # 540 characters, the limit is 300
     data = article_form(
