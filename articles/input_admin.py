@@ -6,6 +6,8 @@ hierarchy's year past the calendar.
 
 ``StaffInputMixin`` goes on every ModelAdmin and inline of the site."""
 
+from contextlib import contextmanager
+
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -55,16 +57,28 @@ class KeyedAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class YearsChangeList(ChangeList):
-    """A year past the calendar in the date hierarchy's parameters
-    (``?publish_at__year=99999999999999999999``) is refused as Django
-    refuses ``abc`` there."""
+class DatesChangeList(ChangeList):
+    """A date past the calendar in a list's parameters
+    (``?publish_at__year=99999999999999999999``, or ``=9999``, whose year
+    ends in 10000, or ``=1``, whose first moment in UTC is in year 0) is
+    refused as Django refuses ``abc`` there, where Django fails with a
+    server error building or running the query."""
 
     def get_filters(self, request):
-        try:
+        with _dates_refused():
             return super().get_filters(request)
-        except OverflowError as error:
-            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        with _dates_refused():
+            super().get_results(request)
+
+
+@contextmanager
+def _dates_refused():
+    try:
+        yield
+    except (OverflowError, ValueError) as error:
+        raise IncorrectLookupParameters(error) from error
 
 
 class StaffInputMixin:
@@ -80,7 +94,7 @@ class StaffInputMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changelist(self, request, **kwargs):
-        return YearsChangeList
+        return DatesChangeList
 
     def response_action(self, request, queryset):
         # The rows ticked: only keys they can have are looked up. With none

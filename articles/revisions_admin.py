@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from . import search
+from .input_admin import possible_keys
 from .models import Article, Attachment, Attendance, Photo
 from .workflow_admin import vietnam_time
 
@@ -32,10 +33,10 @@ class ArticleRevisionsMixin:
         return [compare, *super().get_urls()]
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
+        # An id no article can have (``x``) finds none, as a missing one.
+        keys = possible_keys(Article._meta.pk, [unquote(object_id)])
         request._restoring_revision = (
-            Article.objects.filter(pk=unquote(object_id))
-            .values(*Article.WORKFLOW_FIELDS)
-            .first()
+            Article.objects.filter(pk__in=keys).values(*Article.WORKFLOW_FIELDS).first()
         )
         # Reverting saves rows in no set order: reindex once, at the end.
         with search.indexing_batch():
