@@ -400,6 +400,7 @@ staff_templates = st.sampled_from(
         "/admin/articles/auditentry/",
         "/admin/auth/user/{}/change/",
         "/admin/autocomplete/",
+        "/admin/r/{}/{}/",
     ]
 )
 staff_query_name = st.sampled_from(
