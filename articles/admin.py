@@ -140,7 +140,7 @@ class AttendanceFormSet(BaseInlineFormSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read-only rows (staff who may only view) have no box.
+        # A table whose official is read-only has no box to fill.
         boxes = [
             getattr(form.fields["official"].widget, "widget", None)
             for form in self.forms
