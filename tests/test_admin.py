@@ -354,3 +354,29 @@ def test_a_slug_emptied_beside_an_error_keeps_the_form(admin_client, people):
     assert f'href="{article.get_absolute_url()}"' in html
     article.refresh_from_db()
     assert article.title != "Tên đã sửa"
+
+
+@pytest.mark.parametrize("term", ["5000", "99999999999999999999", "-3"])
+def test_a_term_out_of_range_is_refused_and_kept(admin_client, people, term):
+    """The meeting's heading, shown again with the form's errors, reads
+    its term as typed when it has no Roman numeral."""
+    response = admin_client.post(
+        reverse("admin:articles_article_add"), article_form(**people)
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    data = {
+        **article_form(**people, **{"meeting-0-term_number": term}),
+        **inline_management("attendances", 0),
+        **inline_management("photos", 0),
+        **inline_management("meeting", 1, 1),
+        "meeting-0-id": str(article.meeting.pk),
+        "meeting-0-article": str(article.pk),
+        "version": str(article.version),
+    }
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert f'value="{term}"' in response.content.decode()
+    article.meeting.refresh_from_db()
+    assert article.meeting.term_number == 6

@@ -108,7 +108,11 @@ class Meeting(NormalizedTextModel):
 
     @property
     def term_roman(self) -> str:
-        return vietnamese.to_roman(self.term_number) if self.term_number else ""
+        # Stored terms are 1 to 100; a form sent back with another (5000)
+        # shows it as typed.
+        if self.term_number and 0 < self.term_number < 4000:
+            return vietnamese.to_roman(self.term_number)
+        return str(self.term_number or "")
 
     @property
     def term_years(self) -> str:
