@@ -1,8 +1,9 @@
 """Input no row can match, sent to the admin by hand, refused the way
 Django refuses other bad input, where Django's admin fails with a server
-error: a key in a search box for a related row (``abc``, ``1.5``, a number
-past what the column holds), the rows an action is asked for, a date
-hierarchy's year past the calendar.
+error: a key in a search box for a related row or in a list of them
+(``abc``, ``1.5``, a number past what the column holds), the rows an
+action is asked for, a year past the calendar in a list's dates or in a
+moment (``01/01/0001``, which is year 0 in UTC).
 
 ``StaffInputMixin`` goes on every ModelAdmin and inline of the site."""
 
@@ -13,6 +14,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import ModelMultipleChoiceField
+from django.utils.translation import gettext_lazy as _
 
 
 def possible_keys(field, values) -> list[str]:
@@ -25,6 +29,29 @@ def possible_keys(field, values) -> list[str]:
             continue
         kept.append(value)
     return kept
+
+
+def moment_in_calendar(value) -> None:
+    """A moment the database can hold in UTC, whatever the time zone."""
+    if value is not None and not 1900 <= value.year <= 2999:
+        raise ValidationError(_("Năm phải từ 1900 đến 2999."), code="year")
+
+
+class KeyedMultipleChoiceField(ModelMultipleChoiceField):
+    """Django's field for a list of related rows (a user's roles), with a
+    value that cannot be a key refused as one no row has."""
+
+    def _check_values(self, value):
+        model = self.queryset.model
+        key = model._meta.get_field(self.to_field_name) if self.to_field_name else None
+        for pk in value:
+            if not possible_keys(key or model._meta.pk, [pk]):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class KeyedAutocompleteSelect(AutocompleteSelect):
@@ -92,6 +119,16 @@ class StaffInputMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", KeyedMultipleChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.DateTimeField):
+            formfield.validators.append(moment_in_calendar)
+        return formfield
 
     def get_changelist(self, request, **kwargs):
         return DatesChangeList

@@ -450,6 +450,29 @@ def test_property_no_staff_address_gives_a_500(admin_client, site, url):
     assert admin_client.get(url).status_code < 500, url
 
 
+def test_an_account_with_impossible_roles_or_dates_is_refused(admin_client):
+    """An account's roles by keys no role can have, its dates in year 1
+    (year 0 in UTC): form errors, not server errors."""
+    from django.contrib.auth.models import Group
+
+    from tests.adminform import change_form_data
+
+    Group.objects.create(name="Biên tập viên")
+    user = get_user_model().objects.create_user(
+        "nguoi", "", "mat-khau-dai-123", is_staff=True
+    )
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    shown = change_form_data(admin_client.get(url))
+    for field, value, message in [
+        ("groups", "99999999999999999999", "không phải là giá trị hợp lệ"),
+        ("groups", "abc", "không phải là giá trị hợp lệ"),
+        ("date_joined_0", "01/01/0001", "Năm phải từ 1900 đến 2999."),
+    ]:
+        response = admin_client.post(url, {**shown, field: value})
+        assert response.status_code == 200, (field, value)
+        assert message in response.content.decode(), (field, value)
+
+
 def test_oversize_fields_are_refused_and_kept(admin_client, people):  # noqa: F811
     long_title = "Hội nghị " * 60  # 540 characters, the limit is 300
     data = article_form(
