@@ -224,7 +224,8 @@ templates = st.sampled_from(
 
 
 @st.composite
-def public_urls(draw):
+def urls(draw, templates, query_name):
+    """An address from ``templates``, its parts and query made up."""
     template = draw(templates)
     parts = [quote(draw(segment), safe="") or "x" for _ in range(template.count("{}"))]
     path = template.format(*parts)
@@ -238,7 +239,7 @@ def public_urls(draw):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(url=public_urls())
+@given(url=urls(templates, query_name))
 def test_property_no_public_url_gives_a_500(client, site, url):
     assert_handled(client.get(url), url)
 
@@ -430,22 +431,12 @@ staff_query_name = st.sampled_from(
 )
 
 
-@st.composite
-def staff_urls(draw):
-    template = draw(staff_templates)
-    parts = [quote(draw(segment), safe="") or "x" for _ in range(template.count("{}"))]
-    path = template.format(*parts)
-    params = draw(st.lists(st.tuples(staff_query_name, query_value), max_size=4))
-    query = "&".join(f"{name}={quote(value, safe='%')}" for name, value in params)
-    return f"{path}?{query}" if query else path
-
-
 @settings(
     max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(url=staff_urls())
+@given(url=urls(staff_templates, staff_query_name))
 def test_property_no_staff_address_gives_a_500(admin_client, site, url):
     assert admin_client.get(url).status_code < 500, url
 
