@@ -1,3 +1,5 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -427,6 +429,19 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleAdmin(StaffInputMixin, GroupAdmin):
     pass
+
+
+# The sign-in logs of django-axes, which registers them on import.
+for model, log_admin in [
+    (AccessAttempt, axes_admin.AccessAttemptAdmin),
+    (AccessLog, axes_admin.AccessLogAdmin),
+    (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+        admin.site.register(
+            model, type(log_admin.__name__, (StaffInputMixin, log_admin), {})
+        )
 
 
 admin.site.unregister(get_user_model())

@@ -344,6 +344,7 @@ def test_actions_on_impossible_rows(admin_client, make_article):
         "/admin/articles/official/",
         "/admin/auth/group/",
         "/admin/auth/user/",
+        "/admin/axes/accessattempt/",
     ]:
         for action in ["delete_selected", "make_published"]:
             data = {"action": action, "_selected_action": IMPOSSIBLE_KEYS}
@@ -365,9 +366,9 @@ def test_actions_on_impossible_rows(admin_client, make_article):
 
 
 def test_every_admin_of_the_site_refuses_impossible_input():
-    """The site's own admins and their inlines, and the accounts' and
-    roles', use ``StaffInputMixin``; one added later without it fails
-    here."""
+    """The site's own admins and their inlines, the accounts' and roles',
+    and the sign-in logs' use ``StaffInputMixin``; one added later without
+    it fails here."""
     from django.contrib import admin
 
     from articles.input_admin import StaffInputMixin
@@ -375,9 +376,9 @@ def test_every_admin_of_the_site_refuses_impossible_input():
     ours = {
         model: model_admin
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in {"articles", "auth"}
+        if model._meta.app_label in {"articles", "auth", "axes"}
     }
-    assert len(ours) >= 9
+    assert len(ours) >= 12
     for model, model_admin in ours.items():
         assert isinstance(model_admin, StaffInputMixin), model
         for inline in model_admin.inlines:
