@@ -305,7 +305,10 @@ class WSGIPageCache:
             and "HTTP_IF_NONE_MATCH" not in environ
             and "HTTP_IF_MODIFIED_SINCE" not in environ
         ):
-            request = WSGIRequest(environ)
+            # A copy: WSGIRequest writes the decoded path back into the
+            # environ it is given, which Django would then decode again and
+            # fail on (a path in Vietnamese, /tin-tuc/hội-nghị/).
+            request = WSGIRequest(dict(environ))
             key = request_is_cacheable(request) and page_key(request)
             if key:
                 gen, entry = pagecache.lookup(key)

@@ -105,6 +105,18 @@ def test_wsgi_fast_path_leaves_everything_else_to_django(
     assert wsgi_get("/tin-tuc/", HTTP_HOST="ke-gian.example")[0] == 400
 
 
+def test_an_address_in_vietnamese_is_a_page_not_found(page_cache, make_article):
+    """An address typed with its accents (/tin-tuc/hội-nghị/; WSGI gives
+    its UTF-8 bytes as latin-1 characters) reaches Django through the
+    cache's front as sent: the Vietnamese 404, twice, not a server error."""
+    make_article("Hội nghị")
+    path = "/tin-tuc/hội-nghị/".encode().decode("latin-1")
+    for _ in range(2):
+        status, headers, body = wsgi_get(path)
+        assert status == 404
+        assert "Không tìm thấy trang" in body.decode()
+
+
 def test_shared_links_hit_the_page_whatever_their_tracking_parameters(
     page_cache, make_article
 ):
