@@ -2,7 +2,7 @@
 with a Vietnamese message, never a 500, and what was typed is kept."""
 
 import datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -242,6 +242,24 @@ def urls(draw, templates, query_name):
 @given(url=urls(templates, query_name))
 def test_property_no_public_url_gives_a_500(client, site, url):
     assert_handled(client.get(url), url)
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(url=urls(templates, query_name))
+def test_property_no_public_url_fails_through_the_cache(page_cache, site, url):
+    """The same addresses through the WSGI application gunicorn runs, with
+    the page cache on: its front reads every GET before Django does. The
+    path is given as a server gives it, its bytes as latin-1 characters."""
+    from tests.test_page_delivery import wsgi_get
+
+    path, _, query = url.partition("?")
+    path = unquote_to_bytes(path).decode("latin-1")
+    for _ in range(2):  # a miss, then a hit
+        assert wsgi_get(path, QUERY_STRING=query)[0] < 500, url
 
 
 # Admin forms: clear Vietnamese errors, what was typed is kept.
