@@ -223,6 +223,15 @@ templates = st.sampled_from(
 )
 
 
+def made_up(examples: int):
+    """Hypothesis' settings for a test of ``examples`` made-up addresses."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+
+
 @st.composite
 def urls(draw, templates, query_name):
     """An address from ``templates``, its parts and query made up."""
@@ -234,21 +243,13 @@ def urls(draw, templates, query_name):
     return f"{path}?{query}" if query else path
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@made_up(200)
 @given(url=urls(templates, query_name))
 def test_property_no_public_url_gives_a_500(client, site, url):
     assert_handled(client.get(url), url)
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@made_up(150)
 @given(url=urls(templates, query_name))
 def test_property_no_public_url_fails_through_the_cache(page_cache, site, url):
     """The same addresses through the WSGI application gunicorn runs, with
@@ -450,11 +451,7 @@ staff_query_name = st.sampled_from(
 )
 
 
-@settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@made_up(150)
 @given(url=urls(staff_templates, staff_query_name))
 def test_property_no_staff_address_gives_a_500(admin_client, site, url):
     assert admin_client.get(url).status_code < 500, url
