@@ -16,7 +16,8 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import ModelMultipleChoiceField
-from django.utils.translation import gettext_lazy as _
+
+from .models.base import validate_calendar_year
 
 
 def possible_keys(field, values) -> list[str]:
@@ -31,21 +32,15 @@ def possible_keys(field, values) -> list[str]:
     return kept
 
 
-def moment_in_calendar(value) -> None:
-    """A moment the database can hold in UTC, whatever the time zone."""
-    if value is not None and not 1900 <= value.year <= 2999:
-        raise ValidationError(_("Năm phải từ 1900 đến 2999."), code="year")
-
-
 class KeyedMultipleChoiceField(ModelMultipleChoiceField):
     """Django's field for a list of related rows (a user's roles), with a
     value that cannot be a key refused as one no row has."""
 
     def _check_values(self, value):
-        model = self.queryset.model
-        key = model._meta.get_field(self.to_field_name) if self.to_field_name else None
+        opts = self.queryset.model._meta
+        key = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
         for pk in value:
-            if not possible_keys(key or model._meta.pk, [pk]):
+            if not possible_keys(key, [pk]):
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -127,7 +122,7 @@ class StaffInputMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(db_field, models.DateTimeField):
-            formfield.validators.append(moment_in_calendar)
+            formfield.validators.append(validate_calendar_year)
         return formfield
 
     def get_changelist(self, request, **kwargs):

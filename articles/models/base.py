@@ -1,8 +1,17 @@
 """Abstract bases shared by the app's models."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .. import vietnamese
+
+
+def validate_calendar_year(moment) -> None:
+    """A moment the database can hold: in UTC, whatever the time zone (year
+    1 in Vietnam is year 0 in UTC), and within what people mean."""
+    if moment is not None and not 1900 <= moment.year <= 2999:
+        raise ValidationError(_("Năm phải từ 1900 đến 2999."), code="year")
 
 
 class NormalizedTextModel(models.Model):

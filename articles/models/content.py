@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import vietnamese
 from ..richtext import RichTextField
 from ..signals import article_visibility_changed
-from .base import NormalizedTextModel, unique_slug
+from .base import NormalizedTextModel, unique_slug, validate_calendar_year
 from .queries import ArticleQuerySet, ArticleStatus
 from .workflow import VIETNAM, AuditEntry, PreviewLink
 
@@ -210,12 +210,12 @@ class Article(NormalizedTextModel):
         # A date the database cannot convert to UTC (year 1, year 9999 in our
         # time zone) must be a form error, not a crash on save.
         super().clean()
-        errors = {
-            name: _("Năm phải từ 1900 đến 2999.")
-            for name in ("publish_at", "expire_at")
-            if getattr(self, name) is not None
-            and not 1900 <= getattr(self, name).year <= 2999
-        }
+        errors = {}
+        for name in ("publish_at", "expire_at"):
+            try:
+                validate_calendar_year(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error
         if errors:
             raise ValidationError(errors)
 
