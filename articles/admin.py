@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseInlineFormSet
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -17,14 +16,17 @@ from reversion.admin import VersionAdmin
 
 from . import search
 from .fill_admin import MeetingFillMixin
-from .input_admin import KeyedAutocompleteSelect, StaffInputMixin
+from .inlines_admin import (
+    AttachmentInline,
+    AttendanceInline,
+    MeetingInline,
+    PhotoInline,
+)
+from .input_admin import StaffInputMixin
 from .models import (
     Article,
-    Attachment,
-    Attendance,
     AuditEntry,
     Category,
-    Meeting,
     Official,
     Organization,
     Page,
@@ -32,15 +34,13 @@ from .models import (
     Position,
     SiteSettings,
 )
-from .photo_admin import PhotoInlineForm, PhotoInlineFormSet, photo_upload
+from .photo_admin import photo_upload
 from .revisions_admin import ArticleRevisionsMixin
 from .workflow_admin import ArticleWorkflowMixin, WorkflowStateFilter
 
 admin.site.site_header = _("Quản trị trang tin phường")
 admin.site.site_title = _("Quản trị trang tin")
 admin.site.index_title = _("Bảng điều khiển")
-
-SORTABLE_JS = "js/admin-sortable-inline.js"
 
 
 @admin.register(Category)
@@ -113,113 +113,6 @@ class OfficialAdmin(StaffInputMixin, admin.ModelAdmin):
         return JsonResponse(
             {"name": official.full_name, "positions": official.printed_positions()}
         )
-
-
-class MeetingInline(StaffInputMixin, admin.StackedInline):
-    model = Meeting
-    extra = 0
-    max_num = 1
-    can_delete = True
-    autocomplete_fields = ["organization"]
-    verbose_name = _("thông tin hội nghị (nếu bài là tin hội nghị)")
-    fieldsets = [
-        (None, {"fields": ["organization", "kind", "name"]}),
-        (
-            _("Lần thứ, khóa, nhiệm kỳ"),
-            {
-                "fields": [
-                    ("session_number", "term_number"),
-                    ("term_start_year", "term_end_year"),
-                ]
-            },
-        ),
-        (None, {"fields": [("held_on", "held_at"), "place", "opinions_count"]}),
-    ]
-
-
-class AttendanceFormSet(BaseInlineFormSet):
-    """Attendee rows whose chosen officials' names are read in one query."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A table whose official is read-only has no box to fill.
-        boxes = [
-            getattr(form.fields["official"].widget, "widget", None)
-            for form in self.forms
-            if "official" in form.fields
-        ]
-        if not boxes or not isinstance(boxes[0], KeyedAutocompleteSelect):
-            return
-        chosen = boxes[0].keys(form["official"].value() for form in self.forms)
-        names = {
-            str(official.pk): str(official)
-            for official in Official.objects.filter(pk__in=chosen)
-        }
-        for box in boxes:
-            box.names = names
-
-
-class AttendanceInline(StaffInputMixin, admin.TabularInline):
-    model = Attendance
-    formset = AttendanceFormSet
-    extra = 1
-    fields = ["order", "official", "name", "positions", "role"]
-    autocomplete_fields = ["official"]
-    classes = ["sortable-inline"]
-
-    class Media:
-        js = [SORTABLE_JS, "js/admin-attendance.js"]
-
-
-class PhotoInline(StaffInputMixin, admin.TabularInline):
-    """Captions, descriptions and order in place; many photos at once through
-    the upload box above the table (``photo_admin.photo_upload``)."""
-
-    model = Photo
-    form = PhotoInlineForm
-    formset = PhotoInlineFormSet
-    template = "admin/articles/photo/tabular.html"
-    extra = 1
-    fields = [
-        "order",
-        "preview",
-        "image",
-        "caption",
-        "alt_text",
-        "decorative",
-        "credit",
-    ]
-    readonly_fields = ["preview"]
-    classes = ["sortable-inline"]
-
-    class Media:
-        js = [SORTABLE_JS, "js/admin-photos.js"]
-        css = {"all": ["css/admin-photos.css"]}
-
-    @admin.display(description=_("xem trước"))
-    def preview(self, obj):
-        if not obj.pk or not obj.image:
-            return "—"
-        warning = ""
-        if not obj.alt_text and not obj.decorative:
-            warning = format_html(
-                '<span class="photo-alt-missing">{}</span>', _("Chưa có mô tả ảnh")
-            )
-        return format_html(
-            '<img src="{}" alt="" width="96" class="photo-preview">'
-            '<button type="button" class="button photo-cover" data-photo="{}">'
-            "{}</button>{}",
-            obj.thumb["url"],
-            obj.pk,
-            _("Chọn làm ảnh đại diện"),
-            warning,
-        )
-
-
-class AttachmentInline(StaffInputMixin, admin.TabularInline):
-    model = Attachment
-    extra = 0
-    fields = ["order", "file", "title"]
 
 
 @admin.register(Article)
