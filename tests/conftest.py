@@ -120,6 +120,19 @@ def make_official(organization):
 
 
 @pytest.fixture
+def people(category, organization, make_official):
+    """The category, organization and two officials an admin form names."""
+    return {
+        "category": category,
+        "organization": organization,
+        "nhai": make_official(
+            "Nguyễn Thị Nhài", "Phó Bí thư Thường trực Đảng ủy phường"
+        ),
+        "hien": make_official("Nguyễn Đức Hiền", "Chủ tịch UBND phường"),
+    }
+
+
+@pytest.fixture
 def make_report(make_article, make_official, organization):
     """A published meeting report with ``attendees`` officials and ``photos``."""
 
@@ -150,6 +163,18 @@ def make_report(make_article, make_official, organization):
         return article
 
     return make
+
+
+@pytest.fixture
+def site(make_report):
+    """A report with its category and an official: every kind of public
+    page has something to show, for the tests of bad input."""
+    article = make_report("Hội nghị Ban Chấp hành", attendees=3, photos=1)
+    return {
+        "article": article,
+        "category": article.category,
+        "official": Official.objects.first(),
+    }
 
 
 @pytest.fixture

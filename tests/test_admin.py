@@ -87,18 +87,6 @@ def article_form(category, organization, nhai, hien, **overrides):
     return data
 
 
-@pytest.fixture
-def people(category, organization, make_official):
-    return {
-        "category": category,
-        "organization": organization,
-        "nhai": make_official(
-            "Nguyễn Thị Nhài", "Phó Bí thư Thường trực Đảng ủy phường"
-        ),
-        "hien": make_official("Nguyễn Đức Hiền", "Chủ tịch UBND phường"),
-    }
-
-
 def test_admin_add_creates_a_full_meeting_report(admin_client, people, client):
     response = admin_client.post(
         reverse("admin:articles_article_add"), article_form(**people)
