@@ -9,6 +9,7 @@ moment (``01/01/0001``, which is year 0 in UTC).
 
 from contextlib import contextmanager
 
+from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
@@ -16,6 +17,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import ModelMultipleChoiceField
+from django.utils.translation import gettext as _
 
 from .models.base import validate_calendar_year
 
@@ -80,11 +82,26 @@ class KeyedAutocompleteSelect(AutocompleteSelect):
 
 
 class DatesChangeList(ChangeList):
-    """A date past the calendar in a list's parameters
+    """A list whose parameters are refused says so. Django refuses a filter
+    it cannot read (``?publish_at__year=abc``) by showing the whole list
+    again, without a word. A date past the calendar
     (``?publish_at__year=99999999999999999999``, or ``=9999``, whose year
-    ends in 10000, or ``=1``, whose first moment in UTC is in year 0) is
-    refused as Django refuses ``abc`` there, where Django fails with a
-    server error building or running the query."""
+    ends in 10000, or ``=1``, whose first moment in UTC is in year 0) made
+    Django fail with a server error building or running the query; it is
+    refused the same way."""
+
+    def __init__(self, request, *args, **kwargs):
+        try:
+            super().__init__(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            messages.warning(
+                request,
+                _(
+                    "Bộ lọc trong địa chỉ không đọc được (chẳng hạn một năm "
+                    "không có thật), nên danh sách hiện đủ mọi dòng."
+                ),
+            )
+            raise
 
     def get_filters(self, request):
         with _dates_refused():
