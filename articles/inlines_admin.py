@@ -2,15 +2,19 @@
 attendees, its photos and its attachments."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.forms import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .input_admin import KeyedAutocompleteSelect, StaffInputMixin
 from .models import Attachment, Attendance, Meeting, Official, Photo
+from .models.photos import ATTACHMENT_EXTENSIONS
 from .photo_admin import PhotoInlineForm, PhotoInlineFormSet
 
 SORTABLE_JS = "js/admin-sortable-inline.js"
+ACCEPTED_FILES = ",".join(f".{extension}" for extension in ATTACHMENT_EXTENSIONS)
 
 
 class MeetingInline(StaffInputMixin, admin.StackedInline):
@@ -118,3 +122,11 @@ class AttachmentInline(StaffInputMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["order", "file", "title"]
+    # The stored name is made short (``attachment_upload_to``), so a long
+    # name from the ward's documents is taken as it is.
+    formfield_overrides = {
+        models.FileField: {
+            "max_length": None,
+            "widget": AdminFileWidget(attrs={"accept": ACCEPTED_FILES}),
+        }
+    }

@@ -2,6 +2,7 @@
 
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models.signals import post_delete
@@ -16,6 +17,54 @@ from .content import Article
 
 def photo_upload_to(instance: "Photo", filename: str) -> str:
     return f"photos/{timezone.now():%Y/%m}/{filename}"
+
+
+# What a ward attaches to a notice: documents, spreadsheets, slides, archives
+# and scans. Pages, scripts and programs are refused where they come in.
+ATTACHMENT_EXTENSIONS = [
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+    "rtf", "txt", "csv", "zip", "rar", "7z", "jpg", "jpeg", "png",
+]  # fmt: skip
+# The photo pipeline's cap, which the reverse proxy is set to let through.
+MAX_ATTACHMENT_BYTES = images.MAX_UPLOAD_BYTES
+
+
+def attachment_upload_to(instance: "Attachment", filename: str) -> str:
+    """``attachments/2024/07/thong-bao-so-15-tb-ubnd.pdf``: an ASCII name
+    that fits the column and reads well in a shared link, however long or
+    accented the file's own name was."""
+    path = PurePath(filename)
+    stem = vietnamese.slugify_vi(path.stem, max_length=60) or "tep-dinh-kem"
+    return f"attachments/{timezone.now():%Y/%m}/{stem}{path.suffix.lower()}"
+
+
+def validate_attachment_upload(file) -> None:
+    """Checks a file as it is uploaded; one stored before is left alone."""
+    if getattr(file, "_committed", True):
+        return
+    extension = PurePath(file.name).suffix.lower().lstrip(".")
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            _(
+                "Không nhận tệp “%(name)s”. Chỉ nhận văn bản (PDF, Word, Excel, "
+                "PowerPoint, OpenDocument, RTF, TXT, CSV), tệp nén (ZIP, RAR, 7Z) "
+                "và ảnh chụp văn bản (JPG, PNG)."
+            ),
+            code="extension",
+            params={"name": PurePath(file.name).name},
+        )
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("Tệp quá lớn (hơn %(mb)d MB). Hãy nén hoặc chia nhỏ tệp rồi tải lên."),
+            code="size",
+            params={"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+        )
+
+
+def title_from_file_name(name: str) -> str:
+    """``Thông_báo số 15.pdf`` -> ``Thông báo số 15``."""
+    stem = PurePath(name).stem.replace("_", " ")
+    return " ".join(vietnamese.normalize(stem).split())[:300]
 
 
 def delete_stored_files(storage, names: list[str]) -> None:
@@ -235,18 +284,27 @@ def delete_photo_files(sender, instance: Photo, **kwargs) -> None:
 
 
 class Attachment(ArticleChildModel):
+    """A file linked under an article, shown with its kind and size so a
+    reader on mobile data knows what a tap will cost."""
+
     article = models.ForeignKey(
         Article,
         verbose_name=_("bài viết"),
         on_delete=models.CASCADE,
         related_name="attachments",
     )
-    file = models.FileField(_("tệp"), upload_to="attachments/%Y/%m/")
+    file = models.FileField(
+        _("tệp"),
+        upload_to=attachment_upload_to,
+        validators=[validate_attachment_upload],
+    )
     title = models.CharField(
         _("tên tệp hiển thị"),
         max_length=300,
-        help_text=_("Ví dụ: Thông báo số 15/TB-UBND (PDF)."),
+        blank=True,
+        help_text=_("Ví dụ: Thông báo số 15/TB-UBND. Để trống thì dùng tên của tệp."),
     )
+    size = models.PositiveBigIntegerField(_("cỡ tệp (byte)"), default=0, editable=False)
     order = models.PositiveIntegerField(_("thứ tự"), default=0, blank=True)
 
     class Meta:
@@ -257,7 +315,40 @@ class Attachment(ArticleChildModel):
     def __str__(self):
         return self.title
 
+    @property
+    def kind(self) -> str:
+        """``PDF``, ``DOCX``: what the reader's phone needs to open it."""
+        return PurePath(self.file.name).suffix.lstrip(".").upper()
 
-# Every admin save stores a revision of the article with its meeting,
-# attendees, photos and attachments. Restoring one keeps the article's
-# current WORKFLOW_FIELDS (see ArticleWorkflowMixin.revision_view).
+    def clean(self):
+        super().clean()
+        self._fill_title()
+
+    def _fill_title(self) -> None:
+        # Read before saving, while the name is still the one uploaded.
+        if not self.title.strip() and self.file:
+            self.title = title_from_file_name(self.file.name) or str(_("Tệp đính kèm"))
+
+    def save(self, *args, **kwargs):
+        self._fill_title()
+        replaced = None
+        if self.file and not self.file._committed:
+            self.size = self.file.size
+            if self.pk:
+                replaced = (
+                    type(self).objects.filter(pk=self.pk).values_list("file", flat=True)
+                ).first()
+        super().save(*args, **kwargs)
+        if replaced and replaced != self.file.name:
+            storage = self.file.storage
+            transaction.on_commit(lambda: delete_stored_files(storage, [replaced]))
+
+
+@receiver(post_delete, sender=Attachment)
+def delete_attachment_file(sender, instance: Attachment, **kwargs) -> None:
+    """A removed file stops being served once the deletion is committed: a
+    notice taken down by mistake, with someone's details in it, must not
+    stay reachable at its old address."""
+    storage = instance.file.storage
+    names = [instance.file.name]
+    transaction.on_commit(lambda: delete_stored_files(storage, names))
