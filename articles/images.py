@@ -35,6 +35,8 @@ RENDITION_WIDTHS = (400, 800, 1600)
 JPEG_QUALITY = 85
 # Link previews (Facebook, Zalo) are drawn from 1200 px wide.
 SHARE_WIDTH = 1200
+# Twice the 160 x 200 CSS pixels an official's page gives the portrait.
+PORTRAIT_SIZE = (320, 400)
 WEBP_QUALITY = 78
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -238,6 +240,27 @@ def share_copy(data: bytes) -> Rendition:
             (SHARE_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0
         )
     return Rendition(image.width, image.height, _encode(image, "JPEG", icc))
+
+
+def portrait(data: bytes) -> Rendition:
+    """An official's portrait as their page shows it: upright, cut to 4:5
+    around the upper middle (where a face is), ``PORTRAIT_SIZE`` pixels,
+    WebP, with no EXIF (no GPS position, no camera)."""
+    image = open_verified(data)
+    icc = image.info.get("icc_profile") or None
+    if image.mode == "CMYK":
+        icc = None
+    try:
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # a broken EXIF block must not cost the portrait
+        pass
+    fitted = ImageOps.fit(
+        _normalise_mode(image),
+        PORTRAIT_SIZE,
+        Image.Resampling.LANCZOS,
+        centering=(0.5, 0.35),
+    )
+    return Rendition(*PORTRAIT_SIZE, _encode(fitted, "WEBP", icc))
 
 
 def process(data: bytes, widths: tuple[int, ...] | None = None) -> ProcessedImage:

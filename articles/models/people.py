@@ -1,14 +1,36 @@
 """Organizations, officials and their dated positions."""
 
-from django.db import models
+import io
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
-from .. import vietnamese
+from .. import images, vietnamese
 from ..search import fold
 from .base import NormalizedTextModel, unique_slug
+from .photos import delete_stored_files
+
+
+def validate_portrait_upload(file) -> None:
+    """A portrait must be a photo the pipeline takes (JPEG, PNG, WebP or
+    HEIC, not a bomb); one stored before is left alone."""
+    if getattr(file, "_committed", True):
+        return
+    file.seek(0)
+    try:
+        images.open_verified(file.read())
+    except images.ImageRefused as refusal:
+        raise ValidationError(refusal.message, code="image") from None
+    finally:
+        file.seek(0)
 
 
 class Organization(NormalizedTextModel):
@@ -70,7 +92,17 @@ class Official(NormalizedTextModel):
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     # Folded full name for the admin's search box (articles.search.fold).
     search_name = models.CharField(max_length=200, editable=False, default="")
-    photo = models.ImageField(_("ảnh chân dung"), upload_to="officials/%Y/", blank=True)
+    # Stored as ``images.portrait`` makes it (see ``save``), whatever was sent.
+    photo = models.ImageField(
+        _("ảnh chân dung"),
+        upload_to="officials/%Y/",
+        blank=True,
+        validators=[validate_portrait_upload],
+        help_text=_(
+            "Ảnh chụp bằng điện thoại cũng được: ảnh được xoay đúng chiều, cắt "
+            "theo khổ 4:5 quanh phần trên giữa ảnh, thu nhỏ và xóa thông tin vị trí."
+        ),
+    )
     bio = models.TextField(_("tiểu sử ngắn"), blank=True)
     # Also moved when a report leaves their page (meetings.official_pages_changed).
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
@@ -89,7 +121,32 @@ class Official(NormalizedTextModel):
         self.search_name = fold(self.full_name)
         if not self.slug:
             self.slug = unique_slug(self, self.full_name)
+        if self.photo and not self.photo._committed:
+            upload = self.photo.file
+            upload.seek(0)
+            made = images.portrait(upload.read())
+            self.photo = ContentFile(made.content, name=f"{self.slug}.webp")
+        before = None
+        if self.pk and "update_fields" not in kwargs:
+            before = (
+                type(self).objects.filter(pk=self.pk).values_list("photo", flat=True)
+            ).first()
         super().save(*args, **kwargs)
+        if before and before != self.photo.name:  # replaced or cleared
+            storage = self.photo.storage
+            transaction.on_commit(lambda: delete_stored_files(storage, [before]))
+
+    def remake_portrait(self) -> bool:
+        """Make a portrait stored before portraits were made, as if it were
+        uploaded now; False if it already is one."""
+        with self.photo.open("rb") as stored:
+            data = stored.read()
+        with Image.open(io.BytesIO(data)) as image:
+            if (image.format, image.size) == ("WEBP", images.PORTRAIT_SIZE):
+                return False
+        self.photo = ContentFile(data, name=self.photo.name)
+        self.save()
+        return True
 
     def get_absolute_url(self):
         return reverse("articles:official-detail", kwargs={"slug": self.slug})
@@ -105,6 +162,13 @@ class Official(NormalizedTextModel):
     def printed_positions(self) -> str:
         """Current positions as they would be printed in a report."""
         return ", ".join(p.title for p in self.positions_on())
+
+
+@receiver(post_delete, sender=Official)
+def delete_portrait(sender, instance: Official, **kwargs) -> None:
+    storage = instance.photo.storage
+    names = [instance.photo.name]
+    transaction.on_commit(lambda: delete_stored_files(storage, names))
 
 
 class PositionQuerySet(models.QuerySet):
