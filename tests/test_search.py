@@ -292,6 +292,15 @@ def test_snippet_from_the_attendee_list(client, make_article):
     assert "Lê Văn Chủ Trì – Bí thư Đảng ủy; Trần Thị <mark>Quỳnh</mark>" in snippet
 
 
+def test_snippet_from_the_attachments(client, make_article):
+    report = make_article("Lịch tiếp công dân", summary="Lịch tháng 7.")
+    report.attachments.create(title="Thông báo số 15/TB-UBND", file="a/tb.pdf")
+    html = client.get(SEARCH_URL, {"q": "thong bao so 15"}).content.decode()
+    snippet = re.search(r'<p class="search-snippet">(.*?)</p>', html, re.S)[1]
+    marked = "<mark>Thông</mark> <mark>báo</mark> <mark>số</mark> <mark>15</mark>"
+    assert marked in snippet
+
+
 def test_abbreviation_highlights_its_long_form(client, make_article):
     make_article("Kế hoạch", summary="Ủy ban nhân dân phường ban hành kế hoạch.")
     html = client.get(SEARCH_URL, {"q": "UBND"}).content.decode()

@@ -1,5 +1,5 @@
 """The search index stays current: edits to an article, its meeting, its
-attendees or an official reach it, and ``rebuild_search`` covers bulk
+attendees, its attachments or an official reach it, and ``rebuild_search`` covers bulk
 changes. Runs on SQLite (FTS5) and PostgreSQL (side table) alike."""
 
 import pytest
@@ -55,6 +55,21 @@ def test_meeting_and_article_changes_update_the_index(client, seed, other):
     assert hits(client, "lang quang") == [other.title]
     other.delete()
     assert hits(client, "lang quang") == []
+
+
+def test_attachment_titles_are_found_and_follow_changes(client, seed, other):
+    """Citizens search for a document's number: "thông báo số 15"."""
+    attachment = other.attachments.create(
+        title="Thông báo số 15/TB-UBND về lịch cắt nước", file="attachments/tb15.pdf"
+    )
+    assert hits(client, "thong bao so 15") == [other.title]
+    assert hits(client, "15/TB-UBND") == [other.title]
+    attachment.title = "Kế hoạch số 7/KH-UBND"
+    attachment.save()
+    assert hits(client, "lich cat nuoc") == []
+    assert hits(client, "ke hoach so 7") == [other.title]
+    attachment.delete()
+    assert hits(client, "ke hoach so 7") == []
 
 
 def test_publishing_makes_a_draft_findable(client, make_article):

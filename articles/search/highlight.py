@@ -27,6 +27,7 @@ def with_highlights(articles: Iterable, query: Query) -> list:
                 html_to_text(article.body),
                 meeting.full_title if meeting else "",
                 "; ".join(article.attendees),
+                "; ".join(article.attachment_titles),
             ],
             query,
         )

@@ -23,9 +23,12 @@ FTS_TABLE = "articles_article_fts"
 SEARCH_TABLE = "articles_article_search"
 
 
-def article_parts(article, attendances: Iterable) -> tuple[str, str, str]:
-    """Title, sapo and the rest (body, meeting, attendees) as plain text."""
-    rest = [html_to_text(article.body)]
+def article_parts(
+    article, attendances: Iterable, attachment_titles: Iterable[str] = ()
+) -> tuple[str, str, str]:
+    """Title, sapo and the rest (body, meeting, attendees, the titles of
+    its attached files: "Thông báo số 15/TB-UBND") as plain text."""
+    rest = [html_to_text(article.body), *attachment_titles]
     meeting = getattr(article, "meeting", None)
     if meeting is not None:
         rest += [meeting.full_title, meeting.place]
@@ -37,8 +40,10 @@ def article_parts(article, attendances: Iterable) -> tuple[str, str, str]:
     return article.title, article.summary, "\n".join(part for part in rest if part)
 
 
-def search_fields(article, attendances: Iterable) -> dict[str, str]:
-    title, summary, rest = article_parts(article, attendances)
+def search_fields(
+    article, attendances: Iterable, attachment_titles: Iterable[str] = ()
+) -> dict[str, str]:
+    title, summary, rest = article_parts(article, attendances, attachment_titles)
     return {
         "search_title": with_abbreviations(fold(title)),
         "search_summary": with_abbreviations(fold(summary)),
@@ -54,8 +59,8 @@ def index_articles(article_ids: Iterable[int], *, batch_size: int = 500) -> int:
     """Recompute the search columns of these articles. Returns how many.
 
     Per batch, one transaction: articles with their meetings, attendees with
-    their officials, one update (PostgreSQL's triggers rewrite the vectors)
-    and, on SQLite, the FTS5 rows.
+    their officials, attachments' titles, one update (PostgreSQL's triggers
+    rewrite the vectors) and, on SQLite, the FTS5 rows.
     """
     ids = sorted(set(article_ids))
     count = 0
@@ -66,7 +71,7 @@ def index_articles(article_ids: Iterable[int], *, batch_size: int = 500) -> int:
 
 
 def _index_chunk(chunk: list[int]) -> int:
-    from ..models import Article, Attendance
+    from ..models import Article, Attachment, Attendance
 
     articles = list(
         Article.objects.filter(pk__in=chunk)
@@ -80,8 +85,14 @@ def _index_chunk(chunk: list[int]) -> int:
         # article row is back; the article's own save reindexes them.
         if attendance.article_id in attendees:
             attendees[attendance.article_id].append(attendance)
+    titles: dict[int, list[str]] = {article.pk: [] for article in articles}
+    attached = Attachment.objects.filter(article__in=chunk).order_by("order", "id")
+    for article_id, title in attached.values_list("article_id", "title"):
+        if article_id in titles:
+            titles[article_id].append(title)
     for article in articles:
-        for name, value in search_fields(article, attendees[article.pk]).items():
+        fields = search_fields(article, attendees[article.pk], titles[article.pk])
+        for name, value in fields.items():
             setattr(article, name, value)
     rows = [[*(getattr(a, name) for name in SEARCH_FIELDS), a.pk] for a in articles]
     # One statement, many rows: bulk_update's CASE per row grows quadratically.
@@ -167,7 +178,7 @@ def article_changed(article_id: int | None) -> None:
 # Keeping the index current
 #
 # An article's search text comes from the article, its meeting, its attendee
-# rows and the officials those rows point to; a change to any of them
+# rows, the officials those rows point to and its attachments; a change to any of them
 # reindexes the articles it belongs to. Bulk ``update()``/``bulk_create()``
 # send no signals: ``manage.py rebuild_search`` covers those.
 
@@ -236,12 +247,12 @@ def _index_missing(sender, apps=None, **kwargs):
 
 
 def connect_signals(app_config) -> None:
-    from ..models import Article, Attendance, Meeting, Official
+    from ..models import Article, Attachment, Attendance, Meeting, Official
 
     uid = "articles.search"
     post_save.connect(_article_saved, sender=Article, dispatch_uid=uid)
     post_delete.connect(_article_deleted, sender=Article, dispatch_uid=uid)
-    for model in (Meeting, Attendance):
+    for model in (Meeting, Attendance, Attachment):
         post_save.connect(_article_part_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_article_part_changed, sender=model, dispatch_uid=uid)
     post_save.connect(_official_saved, sender=Official, dispatch_uid=uid)

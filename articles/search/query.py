@@ -9,7 +9,7 @@ package docstring).
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -252,8 +252,9 @@ def _rank_sqlite(queryset, query):
 def results_page(ids: list[int]) -> list:
     """The articles of ``ids``, in that order, with what a results page
     shows of each (not the search copies): its ``attendees`` as printed,
-    one "name – positions" line each, read as plain values."""
-    from ..models import Article, Attendance
+    one "name – positions" line each, and its ``attachment_titles``, read
+    as plain values."""
+    from ..models import Article, Attachment, Attendance
 
     articles = (
         Article.objects.filter(pk__in=ids)
@@ -263,13 +264,25 @@ def results_page(ids: list[int]) -> list:
     by_id = {article.pk: article for article in articles}
     for article in by_id.values():
         article.attendees = []
+        article.attachment_titles = []
+    # Both kinds of row in one query: a page's queries stay within budget.
     attendees = (
         Attendance.objects.filter(article__in=ids)
-        .in_protocol_order()
-        .values_list("article_id", "name", "positions")
+        .order_by()
+        .values_list("article_id", Value(False), "name", "positions", "order", "id")
     )
-    for article_id, name, positions in attendees:
-        if article_id in by_id:  # not deleted between the two queries
-            line = " – ".join(part for part in (name, positions) if part)
+    attached = (
+        Attachment.objects.filter(article__in=ids)
+        .order_by()
+        .values_list("article_id", Value(True), "title", Value(""), "order", "id")
+    )
+    rows = attendees.union(attached, all=True).order_by("order", "id")
+    for article_id, is_file, text, positions, *_sort_key in rows:
+        if article_id not in by_id:  # deleted between the two queries
+            continue
+        if is_file:
+            by_id[article_id].attachment_titles.append(text)
+        else:
+            line = " – ".join(part for part in (text, positions) if part)
             by_id[article_id].attendees.append(line)
     return [by_id[pk] for pk in ids if pk in by_id]
