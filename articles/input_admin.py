@@ -3,7 +3,8 @@ Django refuses other bad input, where Django's admin fails with a server
 error: a key in a search box for a related row or in a list of them
 (``abc``, ``1.5``, a number past what the column holds), the rows an
 action is asked for, a year past the calendar in a list's dates or in a
-moment (``01/01/0001``, which is year 0 in UTC).
+moment (``01/01/0001``, which is year 0 in UTC). Files past the upload
+limit are refused in the browser, before the proxy refuses the whole form.
 
 ``StaffInputMixin`` goes on every ModelAdmin and inline of the site."""
 
@@ -16,10 +17,14 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import ModelMultipleChoiceField
+from django.forms import Media, ModelMultipleChoiceField
 from django.utils.translation import gettext as _
 
+from . import images
 from .models.base import validate_calendar_year
+
+# Refuses, before anything is sent, files past the server's limit.
+UPLOAD_LIMIT_JS = "js/admin-upload-limit.js"
 
 
 def possible_keys(field, values) -> list[str]:
@@ -123,6 +128,13 @@ def _dates_refused():
 class StaffInputMixin:
     """For a ModelAdmin or an inline, placed before Django's class."""
 
+    @property
+    def media(self):
+        media = super().media
+        if any(isinstance(f, models.FileField) for f in self.model._meta.fields):
+            media += Media(js=[UPLOAD_LIMIT_JS])
+        return media
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
             request
@@ -140,6 +152,9 @@ class StaffInputMixin:
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and isinstance(db_field, models.DateTimeField):
             formfield.validators.append(validate_calendar_year)
+        if formfield is not None and isinstance(db_field, models.FileField):
+            # Read by UPLOAD_LIMIT_JS before anything is sent.
+            formfield.widget.attrs["data-max-bytes"] = images.MAX_UPLOAD_BYTES
         return formfield
 
     def get_changelist(self, request, **kwargs):

@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from articles import images
 from articles.models import Article, Attachment
-from articles.models import photos as photo_models
 from tests.adminform import change_form_data
 from tests.test_admin import article_form, inline_management
 
@@ -95,7 +95,7 @@ def test_pages_scripts_and_programs_are_refused_and_the_form_kept(
 
 
 def test_a_file_too_large_is_refused(admin_client, people, monkeypatch):
-    monkeypatch.setattr(photo_models, "MAX_ATTACHMENT_BYTES", len(PDF) - 1)
+    monkeypatch.setattr(images, "MAX_UPLOAD_BYTES", len(PDF) - 1)
     response = admin_client.post(
         reverse("admin:articles_article_add"), with_attachment(people, "lon.pdf")
     )

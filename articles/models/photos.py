@@ -25,8 +25,6 @@ ATTACHMENT_EXTENSIONS = [
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
     "rtf", "txt", "csv", "zip", "rar", "7z", "jpg", "jpeg", "png",
 ]  # fmt: skip
-# The photo pipeline's cap, which the reverse proxy is set to let through.
-MAX_ATTACHMENT_BYTES = images.MAX_UPLOAD_BYTES
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
@@ -53,11 +51,12 @@ def validate_attachment_upload(file) -> None:
             code="extension",
             params={"name": PurePath(file.name).name},
         )
-    if file.size > MAX_ATTACHMENT_BYTES:
+    # The photos' cap, which the reverse proxy is set to let through.
+    if file.size > images.MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("Tệp quá lớn (hơn %(mb)d MB). Hãy nén hoặc chia nhỏ tệp rồi tải lên."),
             code="size",
-            params={"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            params={"mb": images.MAX_UPLOAD_BYTES // (1024 * 1024)},
         )
 
 
