@@ -118,11 +118,13 @@ def test_the_page_shows_each_file_s_kind_and_size(client, make_article):
         title="Kế hoạch tổng vệ sinh", file=ContentFile(PDF, name="ke-hoach.docx")
     )
     article.attachments.create(title="Tệp cũ", file="attachments/cu.pdf")
+    article.attachments.create(title="Không đuôi", file="attachments/x", size=99)
 
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Kế hoạch tổng vệ sinh (DOCX, 2,4\xa0KB)</a>" in page
     # One stored before sizes were kept shows its title alone.
     assert ">Tệp cũ</a>" in page
+    assert ">Không đuôi (99\xa0byte)</a>" in page
 
 
 def test_an_old_attachment_does_not_block_saving_its_article(
