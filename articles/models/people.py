@@ -4,7 +4,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -16,7 +16,7 @@ from PIL import Image
 from .. import images, vietnamese
 from ..search import fold
 from .base import NormalizedTextModel, unique_slug
-from .photos import delete_stored_files
+from .photos import delete_files_on_commit
 
 
 def validate_portrait_upload(file) -> None:
@@ -133,8 +133,7 @@ class Official(NormalizedTextModel):
             ).first()
         super().save(*args, **kwargs)
         if before and before != self.photo.name:  # replaced or cleared
-            storage = self.photo.storage
-            transaction.on_commit(lambda: delete_stored_files(storage, [before]))
+            delete_files_on_commit(self.photo.storage, [before])
 
     def remake_portrait(self) -> bool:
         """Make a portrait stored before portraits were made, as if it were
@@ -166,9 +165,7 @@ class Official(NormalizedTextModel):
 
 @receiver(post_delete, sender=Official)
 def delete_portrait(sender, instance: Official, **kwargs) -> None:
-    storage = instance.photo.storage
-    names = [instance.photo.name]
-    transaction.on_commit(lambda: delete_stored_files(storage, names))
+    delete_files_on_commit(instance.photo.storage, [instance.photo.name])
 
 
 class PositionQuerySet(models.QuerySet):

@@ -72,6 +72,11 @@ def delete_stored_files(storage, names: list[str]) -> None:
             storage.delete(name)
 
 
+def delete_files_on_commit(storage, names: list[str]) -> None:
+    """Delete once the change is committed: a rollback keeps the files."""
+    transaction.on_commit(lambda: delete_stored_files(storage, names))
+
+
 class PhotoQuerySet(models.QuerySet):
     def missing_alt(self):
         """Photos that need a description before their article is published."""
@@ -150,8 +155,7 @@ class Photo(ArticleChildModel):
             delete_stored_files(self.image.storage, written)
             raise
         if replaced:
-            storage = self.image.storage
-            transaction.on_commit(lambda: delete_stored_files(storage, replaced))
+            delete_files_on_commit(self.image.storage, replaced)
 
     @property
     def alt(self) -> str:
@@ -203,8 +207,7 @@ class Photo(ArticleChildModel):
             self.store(images.process(data), filename=self.image.name)
         self.save(update_fields=["image", "width", "height", "sha256", "renditions"])
         stale = [name for name in old if name not in self.file_names()]
-        storage = self.image.storage
-        transaction.on_commit(lambda: delete_stored_files(storage, stale))
+        delete_files_on_commit(self.image.storage, stale)
 
     def rendition_names(self) -> list[str]:
         return [rendition["name"] for rendition in self.renditions]
@@ -276,10 +279,7 @@ class Photo(ArticleChildModel):
 
 @receiver(post_delete, sender=Photo)
 def delete_photo_files(sender, instance: Photo, **kwargs) -> None:
-    """Files go once the deletion is committed (a rollback keeps them)."""
-    names = instance.file_names()
-    storage = instance.image.storage
-    transaction.on_commit(lambda: delete_stored_files(storage, names))
+    delete_files_on_commit(instance.image.storage, instance.file_names())
 
 
 class Attachment(ArticleChildModel):
@@ -339,8 +339,7 @@ class Attachment(ArticleChildModel):
                 ).first()
         super().save(*args, **kwargs)
         if replaced and replaced != self.file.name:
-            storage = self.file.storage
-            transaction.on_commit(lambda: delete_stored_files(storage, [replaced]))
+            delete_files_on_commit(self.file.storage, [replaced])
 
 
 @receiver(post_delete, sender=Attachment)
@@ -348,6 +347,4 @@ def delete_attachment_file(sender, instance: Attachment, **kwargs) -> None:
     """A removed file stops being served once the deletion is committed: a
     notice taken down by mistake, with someone's details in it, must not
     stay reachable at its old address."""
-    storage = instance.file.storage
-    names = [instance.file.name]
-    transaction.on_commit(lambda: delete_stored_files(storage, names))
+    delete_files_on_commit(instance.file.storage, [instance.file.name])
