@@ -38,6 +38,8 @@ class ArticleRevisionsMixin:
         request._restoring_revision = (
             Article.objects.filter(pk__in=keys).values(*Article.WORKFLOW_FIELDS).first()
         )
+        if self.has_change_permission(request):
+            warn_of_missing_files(request, version_id, object_id=unquote(object_id))
         # Reverting saves rows in no set order: reindex once, at the end.
         with search.indexing_batch():
             return super().revision_view(request, object_id, version_id, extra_context)
@@ -50,6 +52,8 @@ class ArticleRevisionsMixin:
             "review_comment": "",
             "version": 1,
         }
+        if self.has_add_permission(request):
+            warn_of_missing_files(request, version_id)
         with search.indexing_batch():
             return super().recover_view(request, version_id, extra_context)
 
@@ -160,6 +164,52 @@ def _display(instance: models.Model, field_name: str) -> str:
         blocks = re.sub(r"</(p|h[1-6]|li|tr|blockquote)>", "\n", value or "")
         return strip_tags(blocks).strip()
     return str(display_for_field(value, field, ""))
+
+
+MISSING_NAMES_SHOWN = 10
+
+
+def warn_of_missing_files(request, version_id, object_id=None) -> None:
+    """Before an article's revision is restored: name its photos and
+    attachments whose files have left the disk since (deleted or replaced,
+    with the rows or the article), since the rows come back but their files
+    do not."""
+    if request.method != "GET":
+        return
+    versions = Version.objects.get_for_model(Article).filter(
+        pk__in=possible_keys(Version._meta.pk, [version_id])
+    )
+    if object_id is not None:
+        versions = versions.filter(object_id=object_id)
+    version = versions.select_related("revision").first()
+    if version is None:
+        return
+    missing = []
+    for related in version.revision.version_set.all():
+        row = related._object_version.object
+        if isinstance(row, Photo):
+            stored, name = row.image, row.image.name.rsplit("/", 1)[-1]
+        elif isinstance(row, Attachment):
+            stored, name = row.file, row.title
+        else:
+            continue
+        if stored and not stored.storage.exists(stored.name):
+            missing.append(name)
+    if missing:
+        names = sorted(missing)
+        shown = ", ".join(names[:MISSING_NAMES_SHOWN])
+        if len(names) > MISSING_NAMES_SHOWN:
+            shown += ", …"
+        messages.warning(
+            request,
+            _(
+                "%(count)d tệp của phiên bản này không còn trên máy chủ (đã bị xóa "
+                "hoặc thay sau khi lưu): %(names)s. Khôi phục sẽ đưa các dòng đó "
+                "về nhưng trang không hiện được tệp; hãy tải các tệp ấy lên lại "
+                "sau khi khôi phục."
+            )
+            % {"count": len(names), "names": shown},
+        )
 
 
 def revision_snapshot(version: Version) -> dict[str, str]:

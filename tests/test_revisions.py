@@ -1,4 +1,5 @@
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from reversion.models import Version
 
@@ -118,6 +119,7 @@ def test_restoring_brings_back_attendees_and_photo_order(client, two_revisions, 
     page = client.get(url)
     assert page.status_code == 200
     assert "trạng thái duyệt của bài giữ nguyên" in page.content.decode()
+    assert "không còn trên máy chủ" not in page.content.decode()
     # Looking at an old revision changes nothing.
     report.refresh_from_db()
     assert report.title == "Tiêu đề đã đổi"
@@ -169,3 +171,40 @@ def test_recovering_a_deleted_article_brings_it_back_as_a_draft(
     assert AuditEntry.objects.filter(
         article=recovered, action=AuditEntry.Action.RESTORE
     ).exists()
+
+
+def test_restoring_names_the_files_that_left_the_disk(
+    client, approver, report, django_capture_on_commit_callbacks
+):
+    report.attachments.create(
+        title="Thông báo số 15", file=ContentFile(b"%PDF-1.4", name="tb.pdf")
+    )
+    client.force_login(approver)
+    save_in_admin(client, report)
+    older = Version.objects.get_for_object(report).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        report.attachments.get().delete()
+        gone = report.photos.first()
+        gone.delete()
+
+    url = reverse("admin:articles_article_revision", args=[report.pk, older.pk])
+    page = client.get(url).content.decode()
+    assert "2 tệp của phiên bản này không còn trên máy chủ" in page
+    assert "Thông báo số 15" in page
+    assert gone.image.name.rsplit("/", 1)[-1] in page
+
+
+def test_recovering_names_the_files_deleted_with_the_article(
+    client, approver, report, django_capture_on_commit_callbacks
+):
+    client.force_login(approver)
+    save_in_admin(client, report)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:articles_article_delete", args=[report.pk]), {"post": "yes"}
+        )
+    deleted = Version.objects.get_deleted(Article).first()
+
+    url = reverse("admin:articles_article_recover", args=[deleted.pk])
+    page = client.get(url).content.decode()
+    assert "3 tệp của phiên bản này không còn trên máy chủ" in page
