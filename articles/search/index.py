@@ -24,7 +24,7 @@ SEARCH_TABLE = "articles_article_search"
 
 
 def article_parts(
-    article, attendances: Iterable, attachment_titles: Iterable[str] = ()
+    article, attendances: Iterable, attachment_titles: Iterable[str]
 ) -> tuple[str, str, str]:
     """Title, sapo and the rest (body, meeting, attendees, the titles of
     its attached files: "Thông báo số 15/TB-UBND") as plain text."""
@@ -41,7 +41,7 @@ def article_parts(
 
 
 def search_fields(
-    article, attendances: Iterable, attachment_titles: Iterable[str] = ()
+    article, attendances: Iterable, attachment_titles: Iterable[str]
 ) -> dict[str, str]:
     title, summary, rest = article_parts(article, attendances, attachment_titles)
     return {
