@@ -78,6 +78,13 @@ def jpeg_bytes(width=64, height=48, color=(200, 30, 30)) -> bytes:
     return buffer.getvalue()
 
 
+def gif_bytes() -> bytes:
+    """An image Django's own field opens, but not one the pipeline takes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
 def jpeg_upload(name="anh.jpg", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
 

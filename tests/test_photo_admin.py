@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Photo
-from tests.conftest import jpeg_bytes
+from tests.conftest import gif_bytes, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -290,6 +290,11 @@ def test_inline_refuses_a_bad_file_and_a_duplicate(admin_client, make_report):
     )
     response = admin_client.post(change_url(article), data)
     assert response.status_code == 200
+    assert article.photos.count() == 1
+
+    data["photos-1-image"] = SimpleUploadedFile("anh.gif", gif_bytes())
+    response = admin_client.post(change_url(article), data)
+    assert "Chỉ nhận ảnh JPEG, PNG, WebP" in response.content.decode()
     assert article.photos.count() == 1
 
     data["photos-1-image"] = SimpleUploadedFile("anh-0.jpg", jpeg_bytes())

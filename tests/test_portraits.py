@@ -10,7 +10,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import Official
-from tests.conftest import jpeg_bytes
+from tests.conftest import gif_bytes, jpeg_bytes
 from tests.test_images import media_files, phone_jpeg
 
 pytestmark = pytest.mark.django_db
@@ -54,19 +54,12 @@ def test_a_phone_photo_becomes_a_small_upright_portrait_without_gps(admin_client
     assert f'src="{official.photo.url}"' in page
 
 
-def gif_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 40), (200, 30, 30)).save(buffer, "GIF")
-    return buffer.getvalue()
-
-
 NOT_AN_IMAGE = "Hãy tải lên một hình ảnh hợp lệ"  # Django's own check
 
 
 @pytest.mark.parametrize(
     ("name", "data", "says"),
     [
-        # An image Django's field opens, but not one the pipeline takes.
         ("anh.gif", gif_bytes(), "Chỉ nhận ảnh JPEG, PNG, WebP"),
         ("anh.jpg", b"<html>not a photo</html>", NOT_AN_IMAGE),
         ("anh.jpg", jpeg_bytes()[:200], NOT_AN_IMAGE),

@@ -2,7 +2,6 @@
 
 import io
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import Q
@@ -16,21 +15,7 @@ from PIL import Image
 from .. import images, vietnamese
 from ..search import fold
 from .base import NormalizedTextModel, unique_slug
-from .photos import delete_files_on_commit
-
-
-def validate_portrait_upload(file) -> None:
-    """A portrait must be a photo the pipeline takes (JPEG, PNG, WebP or
-    HEIC, not a bomb); one stored before is left alone."""
-    if getattr(file, "_committed", True):
-        return
-    file.seek(0)
-    try:
-        images.open_verified(file.read())
-    except images.ImageRefused as refusal:
-        raise ValidationError(refusal.message, code="image") from None
-    finally:
-        file.seek(0)
+from .photos import delete_files_on_commit, validate_photo_upload
 
 
 class Organization(NormalizedTextModel):
@@ -97,7 +82,7 @@ class Official(NormalizedTextModel):
         _("ảnh chân dung"),
         upload_to="officials/%Y/",
         blank=True,
-        validators=[validate_portrait_upload],
+        validators=[validate_photo_upload],
         help_text=_(
             "Ảnh chụp bằng điện thoại cũng được: ảnh được xoay đúng chiều, cắt "
             "theo khổ 4:5 quanh phần trên giữa ảnh, thu nhỏ và xóa thông tin vị trí."

@@ -60,6 +60,20 @@ def validate_attachment_upload(file) -> None:
         )
 
 
+def validate_photo_upload(file) -> None:
+    """A photo as it is uploaded must be one the pipeline takes (JPEG, PNG,
+    WebP or HEIC, not a bomb); one stored before is left alone."""
+    if getattr(file, "_committed", True):
+        return
+    file.seek(0)
+    try:
+        images.open_verified(file.read())
+    except images.ImageRefused as refusal:
+        raise ValidationError(refusal.message, code="image") from None
+    finally:
+        file.seek(0)
+
+
 def title_from_file_name(name: str) -> str:
     """``Thông_báo số 15.pdf`` -> ``Thông báo số 15``."""
     stem = PurePath(name).stem.replace("_", " ")
@@ -104,6 +118,7 @@ class Photo(ArticleChildModel):
         upload_to=photo_upload_to,
         width_field="width",
         height_field="height",
+        validators=[validate_photo_upload],
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
