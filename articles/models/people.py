@@ -106,18 +106,19 @@ class Official(NormalizedTextModel):
         self.search_name = fold(self.full_name)
         if not self.slug:
             self.slug = unique_slug(self, self.full_name)
-        if self.photo and not self.photo._committed:
+        uploaded = bool(self.photo) and not self.photo._committed
+        if uploaded:
             upload = self.photo.file
             upload.seek(0)
             made = images.portrait(upload.read())
             self.photo = ContentFile(made.content, name=f"{self.slug}.webp")
         before = None
-        if self.pk and "update_fields" not in kwargs:
+        if self.pk and (uploaded or not self.photo):  # replaced or cleared
             before = (
                 type(self).objects.filter(pk=self.pk).values_list("photo", flat=True)
             ).first()
         super().save(*args, **kwargs)
-        if before and before != self.photo.name:  # replaced or cleared
+        if before and before != self.photo.name:
             delete_files_on_commit(self.photo.storage, [before])
 
     def remake_portrait(self) -> bool:
