@@ -40,8 +40,8 @@ def validate_attachment_upload(file) -> None:
     """Checks a file as it is uploaded; one stored before is left alone."""
     if getattr(file, "_committed", True):
         return
-    extension = PurePath(file.name).suffix.lower().lstrip(".")
-    if extension not in ATTACHMENT_EXTENSIONS:
+    name = PurePath(file.name)
+    if name.suffix.lower().lstrip(".") not in ATTACHMENT_EXTENSIONS:
         raise ValidationError(
             _(
                 "Không nhận tệp “%(name)s”. Chỉ nhận văn bản (PDF, Word, Excel, "
@@ -49,7 +49,7 @@ def validate_attachment_upload(file) -> None:
                 "và ảnh chụp văn bản (JPG, PNG)."
             ),
             code="extension",
-            params={"name": PurePath(file.name).name},
+            params={"name": name.name},
         )
     # The photos' cap, which the reverse proxy is set to let through.
     if file.size > images.MAX_UPLOAD_BYTES:
@@ -77,7 +77,7 @@ def validate_photo_upload(file) -> None:
 def title_from_file_name(name: str) -> str:
     """``Thông_báo số 15.pdf`` -> ``Thông báo số 15``."""
     stem = PurePath(name).stem.replace("_", " ")
-    return " ".join(vietnamese.normalize(stem).split())[:300]
+    return " ".join(vietnamese.normalize(stem).split())
 
 
 def delete_stored_files(storage, names: list[str]) -> None:
@@ -341,7 +341,8 @@ class Attachment(ArticleChildModel):
     def _fill_title(self) -> None:
         # Read before saving, while the name is still the one uploaded.
         if not self.title.strip() and self.file:
-            self.title = title_from_file_name(self.file.name) or str(_("Tệp đính kèm"))
+            title = title_from_file_name(self.file.name) or str(_("Tệp đính kèm"))
+            self.title = title[: self._meta.get_field("title").max_length]
 
     def save(self, *args, **kwargs):
         self._fill_title()
