@@ -16,6 +16,7 @@ from articles.models import (
     Photo,
     Position,
 )
+from articles.models.photos import is_upload_folder
 
 # Shared data: the search tests' seed report and neighbours (``seed``,
 # ``other``) and the fill tests' draft of it (``seed_article``).
@@ -26,6 +27,12 @@ pytest_plugins = ["tests.fill_data", "tests.search_data"]
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+def upload_folders(media_root) -> set[str]:
+    """The folders of their own that uploads are stored in
+    (``articles.models.photos.upload_folder``)."""
+    return {p.name for p in media_root.rglob("*/") if is_upload_folder(p.name)}
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
 import io
+import posixpath
+import re
 import struct
 import zlib
 
@@ -12,7 +14,7 @@ from PIL import ExifTags, Image, ImageCms
 from articles import images
 from articles.models import Article, Photo
 from articles.services import photos_ingest
-from tests.conftest import jpeg_bytes
+from tests.conftest import jpeg_bytes, upload_folders
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +256,34 @@ def test_deleting_a_photo_or_its_article_deletes_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.filter(pk=article.pk).delete()
     assert media_files(media_root) == set()
+    assert upload_folders(media_root) == set()  # no empty folder left behind
+
+
+def test_a_draft_s_photo_cannot_be_found_by_its_name_and_month(make_article):
+    """A phone names its photos in sequence (IMG_1234.JPG): each photo gets
+    a folder of its own with a random part, so its address cannot be
+    guessed before the article is published."""
+    draft = make_article(status=Article.Status.DRAFT)
+    photos = [
+        result.photo
+        for result in photos_ingest(
+            article=draft,
+            files=[
+                upload("IMG_1234.JPG", jpeg_bytes()),
+                upload("IMG_1234.JPG", jpeg_bytes(500, 400)),
+            ],
+        )
+    ]
+    folders = set()
+    for photo in photos:
+        match = re.fullmatch(
+            r"(photos/\d{4}/\d{2}/([a-z0-9]{10}))/img_1234\.jpg", photo.image.name
+        )
+        assert match, photo.image.name
+        folders.add(match.group(2))
+        # Its renditions sit beside it.
+        assert {posixpath.dirname(n) for n in photo.file_names()} == {match.group(1)}
+    assert len(folders) == 2
 
 
 def test_replacing_the_file_regenerates_renditions(

@@ -1,22 +1,46 @@
 """Gallery photos and attached files of an article."""
 
+import os
+import posixpath
+import re
+import string
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from .. import images, vietnamese
 from .base import ArticleChildModel
 from .content import Article
 
+# Lowercase letters and digits: one name on a disk that ignores case too.
+FOLDER_CHARS = string.ascii_lowercase + string.digits
+FOLDER_LENGTH = 10
+is_upload_folder = re.compile(rf"[{FOLDER_CHARS}]{{{FOLDER_LENGTH}}}").fullmatch
+
+
+def upload_folder(kind: str) -> str:
+    """``photos/2024/07/k3x9q2mf4z``: a folder of its own for each upload.
+
+    A draft's photos and files are stored, and served as files, before the
+    article is published. Named only by month and file name
+    (``photos/2024/07/img-1234.jpg``), they could be found by guessing; the
+    folder's random part (about 52 bits) cannot be. The file keeps its own
+    readable name, which is what a reader's phone saves it as.
+    """
+    folder = get_random_string(FOLDER_LENGTH, FOLDER_CHARS)
+    return f"{kind}/{timezone.now():%Y/%m}/{folder}"
+
 
 def photo_upload_to(instance: "Photo", filename: str) -> str:
-    return f"photos/{timezone.now():%Y/%m}/{filename}"
+    return f"{upload_folder('photos')}/{filename}"
 
 
 # What a ward attaches to a notice: documents, spreadsheets, slides, archives
@@ -28,12 +52,12 @@ ATTACHMENT_EXTENSIONS = [
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:
-    """``attachments/2024/07/thong-bao-so-15-tb-ubnd.pdf``: an ASCII name
-    that fits the column and reads well in a shared link, however long or
-    accented the file's own name was."""
+    """``attachments/2024/07/k3x9q2mf4z/thong-bao-so-15-tb-ubnd.pdf``: an
+    ASCII name that fits the column and reads well in a shared link, however
+    long or accented the file's own name was."""
     path = PurePath(filename)
     stem = vietnamese.slugify_vi(path.stem, max_length=60) or "tep-dinh-kem"
-    return f"attachments/{timezone.now():%Y/%m}/{stem}{path.suffix.lower()}"
+    return f"{upload_folder('attachments')}/{stem}{path.suffix.lower()}"
 
 
 def validate_attachment_upload(file) -> None:
@@ -81,9 +105,21 @@ def title_from_file_name(name: str) -> str:
 
 
 def delete_stored_files(storage, names: list[str]) -> None:
+    """Delete the files, and the upload folders (``upload_folder``) they
+    leave empty on a local disk."""
+    folders = set()
     for name in names:
         if name:
             storage.delete(name)
+            folders.add(posixpath.dirname(name))
+    if not isinstance(storage, FileSystemStorage):
+        return
+    for folder in folders:
+        if is_upload_folder(posixpath.basename(folder)):
+            try:
+                os.rmdir(storage.path(folder))
+            except OSError:  # other files in it, or already gone
+                pass
 
 
 def delete_files_on_commit(storage, names: list[str]) -> None:
