@@ -12,9 +12,9 @@ from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
@@ -160,6 +160,15 @@ class StaffInputMixin:
         if formfield is not None and isinstance(db_field, models.FileField):
             # Read by UPLOAD_LIMIT_JS before anything is sent.
             formfield.widget.attrs["data-max-bytes"] = images.MAX_UPLOAD_BYTES
+        if isinstance(self, InlineModelAdmin) and isinstance(
+            getattr(formfield, "widget", None), RelatedFieldWidgetWrapper
+        ):
+            # In a row, the ✖ beside an attendee's official reads as "take
+            # this row out", but deletes the official from the whole site:
+            # their page, and the links to it from every report. A row is
+            # taken out with its own "Xóa" box; an official or an
+            # organization is deleted from its own page.
+            formfield.widget.can_delete_related = False
         return formfield
 
     def get_changelist(self, request, **kwargs):

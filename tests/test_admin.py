@@ -302,6 +302,27 @@ def test_change_form_reads_the_chosen_officials_once(admin_client, make_report):
         assert f'<option value="{official.pk}" selected>{official}</option>' in html
 
 
+def test_a_row_offers_no_link_that_deletes_the_official(admin_client, make_report):
+    """The ✖ beside an attendee's official would delete the official from
+    the whole site, not the row; rows keep their links to open, change or
+    add an official, and the official's own page keeps its delete link."""
+    report = make_report("Hai người", attendees=2)
+    url = reverse("admin:articles_article_change", args=[report.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'id="change_id_attendances-0-official"' in html
+    assert 'id="add_id_attendances-0-official"' in html
+    assert 'id="delete_id_attendances-' not in html
+    assert 'id="delete_id_meeting-0-organization"' not in html
+    assert 'id="delete_id_category"' in html  # a field of the article itself
+
+    official = report.attendances.first().official
+    url = reverse("admin:articles_official_change", args=[official.pk])
+    html = admin_client.get(url).content.decode()
+    assert 'id="change_id_positions-0-organization"' in html
+    assert 'id="delete_id_positions-' not in html
+    assert reverse("admin:articles_official_delete", args=[official.pk]) in html
+
+
 def test_staff_who_may_only_view_see_the_attendees(client, make_report):
     from django.contrib.auth.models import Permission
 
