@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article, Photo
+from tests.adminform import change_form_data
 from tests.conftest import gif_bytes, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +303,25 @@ def test_inline_refuses_a_bad_file_and_a_duplicate(admin_client, make_report):
     assert response.status_code == 200
     assert "Ảnh này đã có trong bài." in response.content.decode()
     assert article.photos.count() == 1
+
+
+def test_an_article_whose_photo_file_is_gone_can_still_be_saved(
+    admin_client, make_report
+):
+    """A photo's file lost from the disk (a failed restore of the media
+    folder, a file deleted by hand) does not stop its article from being
+    edited: the form used to read the photo's size from the file again,
+    and failed with a server error."""
+    report = make_report("Mất ảnh", status=Article.Status.DRAFT, photos=2)
+    photo = report.photos.first()
+    photo.image.storage.delete(photo.image.name)
+    url = reverse("admin:articles_article_change", args=[report.pk])
+    data = change_form_data(admin_client.get(url))
+    data["title"] = "Mất ảnh, đã sửa tiêu đề"
+
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    report.refresh_from_db()
+    assert report.title == "Mất ảnh, đã sửa tiêu đề"
+    photo.refresh_from_db()
+    assert (photo.width, photo.height) != (None, None)  # kept as stored

@@ -149,11 +149,12 @@ class Photo(ArticleChildModel):
         on_delete=models.CASCADE,
         related_name="photos",
     )
+    # ``store`` sets the dimensions from what the pipeline made. Django's
+    # ``width_field`` would read them again from the file on every form
+    # save, and fail with a server error when the file has left the disk.
     image = models.ImageField(
         _("ảnh"),
         upload_to=photo_upload_to,
-        width_field="width",
-        height_field="height",
         validators=[validate_photo_upload],
     )
     width = models.PositiveIntegerField(editable=False, null=True)
