@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from . import search
+from . import files, search
 from .input_admin import possible_keys
 from .models import Article, Attachment, Attendance, Photo
 from .workflow_admin import vietnam_time
@@ -170,10 +170,10 @@ MISSING_NAMES_SHOWN = 10
 
 
 def warn_of_missing_files(request, version_id, object_id=None) -> None:
-    """Before an article's revision is restored: name its photos and
-    attachments whose files have left the disk since (deleted or replaced,
-    with the rows or the article), since the rows come back but their files
-    do not."""
+    """Before an article's revision is restored: say which of its photos
+    and attachments have left the site since (deleted or replaced, with the
+    rows or the article). Those still in the trash come back with their
+    rows; those no longer kept do not, and are named."""
     if request.method != "GET":
         return
     versions = Version.objects.get_for_model(Article).filter(
@@ -184,7 +184,7 @@ def warn_of_missing_files(request, version_id, object_id=None) -> None:
     version = versions.select_related("revision").first()
     if version is None:
         return
-    missing = []
+    returning, missing = 0, []
     for related in version.revision.version_set.all():
         row = related._object_version.object
         if isinstance(row, Photo):
@@ -193,8 +193,21 @@ def warn_of_missing_files(request, version_id, object_id=None) -> None:
             stored, name = row.file, row.title
         else:
             continue
-        if stored and not stored.storage.exists(stored.name):
+        if not stored or stored.storage.exists(stored.name):
+            continue
+        if files.in_trash(stored.name):
+            returning += 1
+        else:
             missing.append(name)
+    if returning:
+        messages.info(
+            request,
+            _(
+                "%(count)d tệp của phiên bản này đã được gỡ khỏi trang sau khi lưu "
+                "(ảnh, tệp đính kèm) và vẫn còn giữ: khôi phục sẽ đưa chúng trở lại."
+            )
+            % {"count": returning},
+        )
     if missing:
         names = sorted(missing)
         shown = ", ".join(names[:MISSING_NAMES_SHOWN])
@@ -203,12 +216,12 @@ def warn_of_missing_files(request, version_id, object_id=None) -> None:
         messages.warning(
             request,
             _(
-                "%(count)d tệp của phiên bản này không còn trên máy chủ (đã bị xóa "
-                "hoặc thay sau khi lưu): %(names)s. Khôi phục sẽ đưa các dòng đó "
-                "về nhưng trang không hiện được tệp; hãy tải các tệp ấy lên lại "
-                "sau khi khôi phục."
+                "%(count)d tệp của phiên bản này không còn trên máy chủ (đã gỡ "
+                "khỏi trang quá %(days)d ngày, hoặc đã bị xóa hẳn): %(names)s. Khôi "
+                "phục sẽ đưa các dòng đó về nhưng trang không hiện được tệp; hãy "
+                "tải các tệp ấy lên lại sau khi khôi phục."
             )
-            % {"count": len(names), "names": shown},
+            % {"count": len(names), "names": shown, "days": files.trash_days()},
         )
 
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from articles.files import is_upload_folder
 from articles.models import (
     Article,
     Attendance,
@@ -16,7 +17,6 @@ from articles.models import (
     Photo,
     Position,
 )
-from articles.models.photos import is_upload_folder
 
 # Shared data: the search tests' seed report and neighbours (``seed``,
 # ``other``) and the fill tests' draft of it (``seed_article``).

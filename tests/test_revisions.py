@@ -1,5 +1,8 @@
+import io
+
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
@@ -173,7 +176,45 @@ def test_recovering_a_deleted_article_brings_it_back_as_a_draft(
     ).exists()
 
 
-def test_restoring_names_the_files_that_left_the_disk(
+def media_names(media_root):
+    return {p.relative_to(media_root).as_posix() for p in media_root.rglob("*.*")}
+
+
+def test_restoring_brings_back_the_files_taken_off_since(
+    client, approver, report, media_root, django_capture_on_commit_callbacks
+):
+    report.attachments.create(
+        title="Thông báo số 15", file=ContentFile(b"%PDF-1.4", name="tb.pdf")
+    )
+    client.force_login(approver)
+    save_in_admin(client, report)
+    older = Version.objects.get_for_object(report).first()
+    before = media_names(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        report.attachments.get().delete()
+        report.photos.first().delete()
+    taken_off = before - media_names(media_root)
+    assert len(taken_off) == 3  # the attachment, a photo and its rendition
+    url = reverse("admin:articles_article_revision", args=[report.pk, older.pk])
+
+    # Looking at the revision reverts it and rolls back: nothing moves.
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(url)
+    html = page.content.decode()
+    assert "2 tệp của phiên bản này đã được gỡ khỏi trang" in html
+    assert "khôi phục sẽ đưa chúng trở lại" in html
+    assert "không còn trên máy chủ" not in html
+    assert not taken_off & media_names(media_root)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, change_form_data(page)).status_code == 302
+    assert media_names(media_root) == before
+    assert not any((media_root.parent / "trash").rglob("*.*"))
+    attachment = report.attachments.get()
+    assert attachment.file.read() == b"%PDF-1.4"
+
+
+def test_restoring_names_the_files_no_longer_kept(
     client, approver, report, django_capture_on_commit_callbacks
 ):
     report.attachments.create(
@@ -186,25 +227,37 @@ def test_restoring_names_the_files_that_left_the_disk(
         report.attachments.get().delete()
         gone = report.photos.first()
         gone.delete()
+    call_command("purge_trash", "--all", stdout=io.StringIO())
 
     url = reverse("admin:articles_article_revision", args=[report.pk, older.pk])
     page = client.get(url).content.decode()
     assert "2 tệp của phiên bản này không còn trên máy chủ" in page
+    assert "đã gỡ khỏi trang quá 30 ngày" in page
     assert "Thông báo số 15" in page
     assert gone.image.name.rsplit("/", 1)[-1] in page
 
 
-def test_recovering_names_the_files_deleted_with_the_article(
-    client, approver, report, django_capture_on_commit_callbacks
+def test_recovering_a_deleted_article_brings_back_its_files(
+    client, approver, report, media_root, django_capture_on_commit_callbacks
 ):
     client.force_login(approver)
     save_in_admin(client, report)
+    before = media_names(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("admin:articles_article_delete", args=[report.pk]), {"post": "yes"}
         )
+    assert media_names(media_root) == set()
     deleted = Version.objects.get_deleted(Article).first()
 
     url = reverse("admin:articles_article_recover", args=[deleted.pk])
-    page = client.get(url).content.decode()
-    assert "3 tệp của phiên bản này không còn trên máy chủ" in page
+    page = client.get(url)
+    assert "3 tệp của phiên bản này đã được gỡ khỏi trang" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, change_form_data(page)).status_code == 302
+    assert media_names(media_root) == before
+    recovered = Article.objects.get(pk=report.pk)
+    page = client.get(recovered.get_absolute_url()).content.decode()
+    for photo in recovered.photos.all():
+        assert photo.image.storage.exists(photo.image.name)
+        assert photo.image.storage.url(photo.renditions[0]["name"]) in page

@@ -182,6 +182,11 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
+# Files taken off the site wait here, never served, for WARDNEWS_TRASH_DAYS
+# before ``purge_trash`` deletes them (articles/files.py). Unset: a ``trash``
+# folder beside MEDIA_ROOT.
+WARDNEWS_TRASH_ROOT = os.environ.get("WARDNEWS_TRASH_ROOT") or None
+WARDNEWS_TRASH_DAYS = int(os.environ.get("WARDNEWS_TRASH_DAYS", "30"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,46 +1,22 @@
 """Gallery photos and attached files of an article."""
 
-import os
 import posixpath
-import re
-import string
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
-from .. import images, vietnamese
+from .. import files, images, vietnamese
 from .base import ArticleChildModel
 from .content import Article
 
-# Lowercase letters and digits: one name on a disk that ignores case too.
-FOLDER_CHARS = string.ascii_lowercase + string.digits
-FOLDER_LENGTH = 10
-is_upload_folder = re.compile(rf"[{FOLDER_CHARS}]{{{FOLDER_LENGTH}}}").fullmatch
-
-
-def upload_folder(kind: str) -> str:
-    """``photos/2024/07/k3x9q2mf4z``: a folder of its own for each upload.
-
-    A draft's photos and files are stored, and served as files, before the
-    article is published. Named only by month and file name
-    (``photos/2024/07/img-1234.jpg``), they could be found by guessing; the
-    folder's random part (about 52 bits) cannot be. The file keeps its own
-    readable name, which is what a reader's phone saves it as.
-    """
-    folder = get_random_string(FOLDER_LENGTH, FOLDER_CHARS)
-    return f"{kind}/{timezone.now():%Y/%m}/{folder}"
-
 
 def photo_upload_to(instance: "Photo", filename: str) -> str:
-    return f"{upload_folder('photos')}/{filename}"
+    return f"{files.upload_folder('photos')}/{filename}"
 
 
 # What a ward attaches to a notice: documents, spreadsheets, slides, archives
@@ -57,7 +33,7 @@ def attachment_upload_to(instance: "Attachment", filename: str) -> str:
     long or accented the file's own name was."""
     path = PurePath(filename)
     stem = vietnamese.slugify_vi(path.stem, max_length=60) or "tep-dinh-kem"
-    return f"{upload_folder('attachments')}/{stem}{path.suffix.lower()}"
+    return f"{files.upload_folder('attachments')}/{stem}{path.suffix.lower()}"
 
 
 def validate_attachment_upload(file) -> None:
@@ -105,21 +81,13 @@ def title_from_file_name(name: str) -> str:
 
 
 def delete_stored_files(storage, names: list[str]) -> None:
-    """Delete the files, and the upload folders (``upload_folder``) they
-    leave empty on a local disk."""
-    folders = set()
+    """Delete the files, and the upload folders they leave empty."""
+    names = [name for name in names if name]
     for name in names:
-        if name:
-            storage.delete(name)
-            folders.add(posixpath.dirname(name))
-    if not isinstance(storage, FileSystemStorage):
-        return
-    for folder in folders:
-        if is_upload_folder(posixpath.basename(folder)):
-            try:
-                os.rmdir(storage.path(folder))
-            except OSError:  # other files in it, or already gone
-                pass
+        storage.delete(name)
+    files.remove_empty_upload_folders(
+        storage, {posixpath.dirname(name) for name in names}
+    )
 
 
 def delete_files_on_commit(storage, names: list[str]) -> None:
@@ -207,7 +175,7 @@ class Photo(ArticleChildModel):
             delete_stored_files(self.image.storage, written)
             raise
         if replaced:
-            delete_files_on_commit(self.image.storage, replaced)
+            files.trash_files_on_commit(self.image.storage, replaced)
 
     @property
     def alt(self) -> str:
@@ -330,8 +298,19 @@ class Photo(ArticleChildModel):
 
 
 @receiver(post_delete, sender=Photo)
-def delete_photo_files(sender, instance: Photo, **kwargs) -> None:
-    delete_files_on_commit(instance.image.storage, instance.file_names())
+def trash_photo_files(sender, instance: Photo, **kwargs) -> None:
+    files.trash_files_on_commit(instance.image.storage, instance.file_names())
+
+
+@receiver(post_save, sender=Photo)
+def restore_photo_files(sender, instance: Photo, raw: bool, **kwargs) -> None:
+    """A photo brought back by a revision (a raw save) gets its files back
+    from the trash."""
+    if raw and instance.image:
+        names = [instance.image.name, *instance.rendition_names()]
+        files.restore_files_on_commit(
+            instance.image.storage, [*names, instance.share_name()]
+        )
 
 
 class Attachment(ArticleChildModel):
@@ -392,12 +371,36 @@ class Attachment(ArticleChildModel):
                 ).first()
         super().save(*args, **kwargs)
         if replaced and replaced != self.file.name:
-            delete_files_on_commit(self.file.storage, [replaced])
+            files.trash_files_on_commit(self.file.storage, [replaced])
 
 
 @receiver(post_delete, sender=Attachment)
-def delete_attachment_file(sender, instance: Attachment, **kwargs) -> None:
+def trash_attachment_file(sender, instance: Attachment, **kwargs) -> None:
     """A removed file stops being served once the deletion is committed: a
     notice taken down by mistake, with someone's details in it, must not
-    stay reachable at its old address."""
-    delete_files_on_commit(instance.file.storage, [instance.file.name])
+    stay reachable at its old address. It is kept in the trash, out of
+    reach, so that restoring a revision brings it back."""
+    files.trash_files_on_commit(instance.file.storage, [instance.file.name])
+
+
+@receiver(post_save, sender=Attachment)
+def restore_attachment_file(sender, instance: Attachment, raw: bool, **kwargs) -> None:
+    """An attachment brought back by a revision (a raw save) gets its file
+    back from the trash, and its size if the revision is from before sizes
+    were kept."""
+    if not (raw and instance.file):
+        return
+    files.restore_files_on_commit(instance.file.storage, [instance.file.name])
+    if not instance.size:
+        transaction.on_commit(lambda: _measure(instance.pk))
+
+
+def _measure(pk: int) -> None:
+    attachment = Attachment.objects.filter(pk=pk, size=0).first()
+    if attachment is None:
+        return
+    try:
+        attachment.size = attachment.file.size
+    except OSError:  # gone from the disk: the page shows its title alone
+        return
+    attachment.save(update_fields=["size"])
