@@ -12,6 +12,7 @@ content generation (see ``pagecache.remember``), not on every request.
 """
 
 import datetime
+import re
 
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, Q, Window
@@ -26,6 +27,7 @@ from .http import AFTER, BEFORE, NotFound
 # skips fewer than this many rows; past DEFERRED_JOIN_FROM of them, in the
 # index alone.
 MARK_EVERY = 1200
+is_page_number = re.compile(r"[1-9][0-9]{0,17}").fullmatch
 DEFERRED_JOIN_FROM = 120
 
 
@@ -98,11 +100,18 @@ class CursorPage(Page):
 
 def requested_number(paginator: Paginator, value) -> int:
     """The page of ``paginator`` that ``?page=value`` asks for ("last" for
-    the last); a Vietnamese 404 for one that does not exist."""
+    the last); a Vietnamese 404 for one that does not exist.
+
+    A number is taken only as the pager writes it. Python's ``int`` also
+    reads ``02``, ``+2``, `` 2``, ``0_2`` and other scripts' digits: each
+    would be one more address, and one more cached copy, of the same page.
+    """
+    if value == "last":
+        value = paginator.num_pages
+    elif value and not is_page_number(value):
+        raise NotFound(_("Trang không tồn tại: số trang không hợp lệ."))
     try:
-        return paginator.validate_number(
-            paginator.num_pages if value == "last" else value or 1
-        )
+        return paginator.validate_number(value or 1)
     except InvalidPage as error:
         raise NotFound(_("Trang không tồn tại: %(error)s") % {"error": error}) from None
 

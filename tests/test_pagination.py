@@ -79,6 +79,18 @@ def test_bad_page_number_is_404_not_500(client, forty_articles, query):
     assert client.get("/tin-tuc/" + query).status_code == 404
 
 
+@pytest.mark.parametrize("number", ["02", "+2", "%202", "2%20", "0_2", "%D9%A2", "2.0"])
+def test_a_page_number_is_read_only_as_the_pager_writes_it(
+    client, forty_articles, number
+):
+    """Python's int() reads all of these as 2: each would be another
+    address, and another cached copy, of page 2."""
+    assert client.get("/tin-tuc/?page=2").status_code == 200
+    response = client.get(f"/tin-tuc/?page={number}")
+    assert response.status_code == 404
+    assert "Trang không tồn tại" in response.content.decode()
+
+
 def test_count_is_made_once_per_content_generation(
     client, page_cache, forty_articles, make_article
 ):
