@@ -8,7 +8,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Tin bài")
 
     def ready(self):
-        from . import pagecache, rendered, search
+        from django.core import checks
+
+        from . import files, pagecache, rendered, search
+
+        checks.register(files.check_trash_is_not_served, checks.Tags.security)
 
         pagecache.connect_signals()
         rendered.connect_signals()

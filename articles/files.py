@@ -19,6 +19,7 @@ when that is set: a private bucket where media is in object storage.
 """
 
 import datetime
+import logging
 import os
 import posixpath
 import re
@@ -26,6 +27,7 @@ import string
 from pathlib import Path
 
 from django.conf import settings
+from django.core import checks
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import transaction
 from django.utils import timezone
@@ -50,6 +52,9 @@ def upload_folder(kind: str) -> str:
     return f"{kind}/{timezone.now():%Y/%m}/{folder}"
 
 
+logger = logging.getLogger(__name__)
+
+
 def trash_storage() -> Storage:
     if "trash" in settings.STORAGES:
         return storages["trash"]
@@ -64,11 +69,18 @@ def move_to_trash(media: Storage, names: list[str]) -> None:
     trash = trash_storage()
     folders = set()
     for name in filter(None, names):
-        if not media.exists(name):
+        try:
+            if not media.exists(name):
+                continue
+            if trash.exists(name):  # an older file of the same name
+                trash.delete(name)
+            _move(media, trash, name)
+        except Exception:
+            # The change is committed: a trash that cannot be written to
+            # (full, or not the app's to write) must not turn it into an
+            # error page, nor stop the other files from leaving.
+            logger.exception("Could not move %s to the trash", name)
             continue
-        if trash.exists(name):  # an older file of the same name
-            trash.delete(name)
-        _move(media, trash, name)
         folders.add(posixpath.dirname(name))
     remove_empty_upload_folders(media, folders)
 
@@ -103,9 +115,13 @@ def restore_files(media: Storage, names: list[str]) -> list[str]:
     trash = trash_storage()
     folders, restored = set(), []
     for name in filter(None, names):
-        if media.exists(name) or not trash.exists(name):
+        try:
+            if media.exists(name) or not trash.exists(name):
+                continue
+            _move(trash, media, name)
+        except Exception:  # as above: the restore is committed
+            logger.exception("Could not restore %s from the trash", name)
             continue
-        _move(trash, media, name)
         restored.append(name)
         folders.add(posixpath.dirname(name))
     remove_empty_upload_folders(trash, folders)
@@ -117,6 +133,25 @@ def restore_files_on_commit(media: Storage, names: list[str]) -> None:
     committed. A revision only looked at (reverted and rolled back, as the
     restore page does to show it) leaves them in the trash."""
     transaction.on_commit(lambda: restore_files(media, names))
+
+
+def check_trash_is_not_served(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A trash inside the media folder would go on serving the files taken
+    off the site."""
+    if "trash" in settings.STORAGES:
+        return []
+    trash = Path(trash_storage().location).resolve()
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if trash == media or trash.is_relative_to(media):
+        return [
+            checks.Error(
+                f"WARDNEWS_TRASH_ROOT ({trash}) is inside DJANGO_MEDIA_ROOT "
+                f"({media}): files taken off the site would still be served.",
+                hint="Put the trash beside the media folder, not in it.",
+                id="wardnews.E001",
+            )
+        ]
+    return []
 
 
 def trash_days() -> int:

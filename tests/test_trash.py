@@ -162,3 +162,28 @@ def test_an_attachment_from_a_revision_without_sizes_is_measured(
     restored = Attachment.objects.get()
     assert restored.size == len(PDF)
     assert restored.file.read() == PDF
+
+
+def test_a_trash_that_cannot_be_written_keeps_the_change(
+    make_article, media_root, settings, tmp_path, caplog,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The deletion is committed: a trash the app cannot write to is logged,
+    not turned into an error page, and the file stays where it was."""
+    blocked = tmp_path / "khong-ghi-duoc"
+    blocked.write_text("a file where the folder should be")
+    settings.WARDNEWS_TRASH_ROOT = blocked
+    article = make_article()
+    kept = article.attachments.create(file=ContentFile(PDF, name="tb.pdf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        kept.delete()
+    assert not Attachment.objects.exists()
+    assert names_under(media_root) == {kept.file.name}
+    assert "Could not move" in caplog.text
+
+
+def test_a_trash_inside_the_media_folder_fails_the_checks(media_root, settings):
+    assert files.check_trash_is_not_served() == []
+    settings.WARDNEWS_TRASH_ROOT = media_root / "thung-rac"
+    [error] = files.check_trash_is_not_served()
+    assert error.id == "wardnews.E001"
