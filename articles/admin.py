@@ -34,7 +34,7 @@ from .models import (
     Position,
     SiteSettings,
 )
-from .photo_admin import photo_upload
+from .photo_admin import attachment_upload, photo_upload
 from .revisions_admin import ArticleRevisionsMixin
 from .workflow_admin import ArticleWorkflowMixin, WorkflowStateFilter
 
@@ -191,11 +191,19 @@ class ArticleAdmin(
 
     def get_urls(self):
         photos = self.admin_site.admin_view(photo_upload)
+        attachments = self.admin_site.admin_view(attachment_upload)
         return [
             path(
                 "<path:object_id>/photos/upload/",
                 lambda request, object_id: photos(request, object_id, model_admin=self),
                 name="articles_article_photo_upload",
+            ),
+            path(
+                "<path:object_id>/attachments/upload/",
+                lambda request, object_id: attachments(
+                    request, object_id, model_admin=self
+                ),
+                name="articles_article_attachment_upload",
             ),
             *super().get_urls(),
         ]

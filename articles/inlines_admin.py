@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .input_admin import KeyedAutocompleteSelect, StaffInputMixin
 from .models import Attachment, Attendance, Meeting, Official, Photo
-from .models.photos import ATTACHMENT_EXTENSIONS
-from .photo_admin import PhotoInlineForm, PhotoInlineFormSet
+from .models.photos import ATTACHMENT_ACCEPT
+from .photo_admin import AttachmentInlineFormSet, PhotoInlineForm, PhotoInlineFormSet
 
 SORTABLE_JS = "js/admin-sortable-inline.js"
-ACCEPTED_FILES = ",".join(f".{extension}" for extension in ATTACHMENT_EXTENSIONS)
+UPLOADS_JS = "js/admin-uploads.js"
+UPLOADS_CSS = "css/admin-uploads.css"
 
 
 class MeetingInline(StaffInputMixin, admin.StackedInline):
@@ -95,8 +96,8 @@ class PhotoInline(StaffInputMixin, admin.TabularInline):
     classes = ["sortable-inline"]
 
     class Media:
-        js = [SORTABLE_JS, "js/admin-photos.js"]
-        css = {"all": ["css/admin-photos.css"]}
+        js = [SORTABLE_JS, UPLOADS_JS, "js/admin-photos.js"]
+        css = {"all": [UPLOADS_CSS, "css/admin-photos.css"]}
 
     @admin.display(description=_("xem trước"))
     def preview(self, obj):
@@ -119,14 +120,24 @@ class PhotoInline(StaffInputMixin, admin.TabularInline):
 
 
 class AttachmentInline(StaffInputMixin, admin.TabularInline):
+    """Titles and order in place; many files at once through the upload box
+    above the table (``photo_admin.attachment_upload``)."""
+
     model = Attachment
+    formset = AttachmentInlineFormSet
+    template = "admin/articles/attachment/tabular.html"
     extra = 0
     fields = ["order", "file", "title"]
+
+    class Media:
+        js = [UPLOADS_JS]
+        css = {"all": [UPLOADS_CSS]}
+
     # The stored name is made short (``attachment_upload_to``), so a long
     # name from the ward's documents is taken as it is.
     formfield_overrides = {
         models.FileField: {
             "max_length": None,
-            "widget": AdminFileWidget(attrs={"accept": ACCEPTED_FILES}),
+            "widget": AdminFileWidget(attrs={"accept": ATTACHMENT_ACCEPT}),
         }
     }

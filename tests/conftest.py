@@ -2,7 +2,9 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
@@ -205,5 +207,25 @@ def make_staff(db):
         user.save()
         user.groups.add(Group.objects.get(name=group))
         return user
+
+    return make
+
+
+@pytest.fixture
+def staff_with(django_user_model):
+    """A logged-in client for staff with just these ``articles`` permissions."""
+
+    def make(*codenames):
+        user = django_user_model.objects.create_user(
+            "canbo", password="mat-khau-dai-123", is_staff=True
+        )
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="articles", codename__in=codenames
+            )
+        )
+        client = Client()
+        client.force_login(user)
+        return client
 
     return make

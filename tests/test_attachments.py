@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -195,3 +196,81 @@ def test_files_stored_before_sizes_were_kept_are_measured(make_article, media_ro
 
     assert Attachment.objects.get(pk=stored.pk).size == len(PDF)
     assert Attachment.objects.get(pk=gone.pk).size == 0
+
+
+def attachment_upload_url(article) -> str:
+    return reverse("admin:articles_article_attachment_upload", args=[article.pk])
+
+
+def test_the_upload_box_stores_one_file_per_request(admin_client, make_article):
+    article = make_article(status=Article.Status.DRAFT)
+    article.attachments.create(title="Đã có", file=ContentFile(PDF, name="co.pdf"))
+
+    response = admin_client.post(
+        attachment_upload_url(article),
+        {"file": SimpleUploadedFile("Kế hoạch tháng 7.docx", PDF)},
+    )
+    assert response.status_code == 201
+    assert response.json() == {
+        "status": "stored",
+        "message": "Đã lưu: Kế hoạch tháng 7.",
+    }
+    first, added = article.attachments.all()
+    assert (added.title, added.size, added.kind) == ("Kế hoạch tháng 7", 2500, "DOCX")
+    assert added.order > first.order
+    assert re.fullmatch(
+        r"attachments/\d{4}/\d{2}/[a-z0-9]{10}/ke-hoach-thang-7\.docx", added.file.name
+    )
+    assert LogEntry.objects.filter(object_id=str(article.pk)).exists()
+
+
+def test_the_upload_box_refuses_in_vietnamese(admin_client, make_article):
+    article = make_article()
+    url = attachment_upload_url(article)
+    response = admin_client.post(url, {"file": SimpleUploadedFile("x.html", b"<p>")})
+    assert response.status_code == 400
+    assert response.json()["status"] == "refused"
+    assert "Chỉ nhận văn bản (PDF, Word" in response.json()["message"]
+
+    two = [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", PDF)]
+    response = admin_client.post(url, {"file": two})
+    assert response.json()["message"] == "Mỗi lần gửi đúng một tệp đính kèm."
+    response = admin_client.post(url)
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+
+    gone = reverse("admin:articles_article_attachment_upload", args=[article.pk + 1])
+    response = admin_client.post(gone, {"file": SimpleUploadedFile("a.pdf", PDF)})
+    assert response.status_code == 404
+    assert "Không tìm thấy bài viết" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("codenames", "status"),
+    [
+        (("view_article", "change_article"), 403),
+        (("view_article", "add_attachment"), 403),
+        (("view_article", "change_article", "add_attachment"), 201),
+    ],
+)
+def test_the_upload_box_needs_change_article_and_add_attachment(
+    staff_with, make_article, codenames, status
+):
+    article = make_article(status=Article.Status.DRAFT)
+    client = staff_with(*codenames)
+    response = client.post(
+        attachment_upload_url(article), {"file": SimpleUploadedFile("a.pdf", PDF)}
+    )
+    assert response.status_code == status
+    assert Attachment.objects.exists() == (status == 201)
+
+
+def test_the_article_page_has_the_upload_box(admin_client, make_article):
+    article = make_article()
+    change = admin_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    assert f'data-url="{attachment_upload_url(article)}" data-field="file"' in change
+    assert "js/admin-uploads.js" in change
+    add = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "nhiều tệp cùng lúc vào đây" in add

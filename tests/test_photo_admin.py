@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -17,24 +16,6 @@ def upload_url(article) -> str:
 
 def photo_file(name="anh.jpg", **kwargs) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
-
-
-@pytest.fixture
-def staff_with(django_user_model):
-    def make(*codenames):
-        user = django_user_model.objects.create_user(
-            "canbo", password="mat-khau-dai-123", is_staff=True
-        )
-        user.user_permissions.set(
-            Permission.objects.filter(
-                content_type__app_label="articles", codename__in=codenames
-            )
-        )
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
 
 
 def test_upload_stores_one_photo_and_answers_json(admin_client, make_article):
@@ -137,10 +118,10 @@ def test_change_page_has_the_upload_box_and_add_page_a_note(admin_client, make_a
         reverse("admin:articles_article_change", args=[article.pk])
     ).content.decode()
     assert f'data-url="{upload_url(article)}"' in change
-    assert 'type="file" class="photo-files" multiple' in change
+    assert 'type="file" class="upload-files" multiple' in change
     assert "js/admin-photos.js" in change
     add = admin_client.get(reverse("admin:articles_article_add")).content.decode()
-    assert "photo-files" not in add
+    assert "upload-files" not in add
     assert "Lưu bài viết một lần" in add
 
 

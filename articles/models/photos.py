@@ -25,6 +25,8 @@ ATTACHMENT_EXTENSIONS = [
     "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
     "rtf", "txt", "csv", "zip", "rar", "7z", "jpg", "jpeg", "png",
 ]  # fmt: skip
+# The file box's ``accept``: the chooser offers only these.
+ATTACHMENT_ACCEPT = ",".join(f".{extension}" for extension in ATTACHMENT_EXTENSIONS)
 
 
 def attachment_upload_to(instance: "Attachment", filename: str) -> str:

@@ -59,7 +59,8 @@
       event.preventDefault();
       say(top, "Các tệp đã chọn cộng lại " + megabytes(total) + ", quá " +
         megabytes(limit) + " cho một lần lưu. Chưa có gì được gửi đi: hãy bỏ bớt " +
-        "tệp, lưu, rồi thêm các tệp còn lại ở lần lưu sau.");
+        "tệp, lưu, rồi thêm các tệp còn lại ở lần lưu sau, hoặc kéo thả chúng vào " +
+        "khung “Thêm nhiều … cùng lúc”, nơi mỗi tệp được gửi riêng.");
       top.scrollIntoView();
     } else {
       say(top, "");

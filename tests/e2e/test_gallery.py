@@ -42,7 +42,7 @@ def test_upload_ten_reorder_save_and_browse_with_the_keyboard(
     change_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     page.goto(change_url)
 
-    page.set_input_files(".photo-files", photo_files(tmp_path, 10))
+    page.set_input_files("#anh-bai-viet .upload-files", photo_files(tmp_path, 10))
     # All ten stored: the page saves itself and shows them as rows.
     rows = page.locator("#photos-group tr.form-row.has_original")
     expect(rows).to_have_count(10, timeout=60_000)
@@ -139,17 +139,19 @@ def test_bad_files_get_their_own_error_and_the_rest_are_stored(
     empty = tmp_path / "rong.jpg"
     empty.write_bytes(b"")
 
-    page.set_input_files(".photo-files", [good[0], str(fake), str(empty), good[1]])
+    page.set_input_files(
+        "#anh-bai-viet .upload-files", [good[0], str(fake), str(empty), good[1]]
+    )
 
-    summary = page.locator(".photo-upload-summary")
+    summary = page.locator("#anh-bai-viet .upload-summary")
     expect(summary).to_be_visible(timeout=30_000)
     expect(summary).to_contain_text("Đã lưu 2 ảnh, 2 ảnh cần xem lại")
-    errors = page.locator(".photo-queue li.is-error")
+    errors = page.locator("#anh-bai-viet .upload-queue li.is-error")
     expect(errors).to_have_count(2)
     expect(errors.filter(has_text="khong-phai-anh.jpg")).to_contain_text("HTML")
     expect(errors.filter(has_text="rong.jpg")).to_contain_text("rỗng")
-    shot(page, ".photo-upload", "gallery-admin-errors")
+    shot(page, "#anh-bai-viet .upload-box", "gallery-admin-errors")
     assert article.photos.count() == 2
 
-    page.click(".photo-show-new")
+    page.click("#anh-bai-viet .upload-show-new")
     expect(page.locator("#photos-group tr.form-row.has_original")).to_have_count(2)
