@@ -33,6 +33,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+logger = logging.getLogger(__name__)
+
 # Lowercase letters and digits: one name on a disk that ignores case too.
 FOLDER_CHARS = string.ascii_lowercase + string.digits
 FOLDER_LENGTH = 10
@@ -50,9 +52,6 @@ def upload_folder(kind: str) -> str:
     """
     folder = get_random_string(FOLDER_LENGTH, FOLDER_CHARS)
     return f"{kind}/{timezone.now():%Y/%m}/{folder}"
-
-
-logger = logging.getLogger(__name__)
 
 
 def trash_storage() -> Storage:

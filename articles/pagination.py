@@ -27,8 +27,9 @@ from .http import AFTER, BEFORE, NotFound
 # skips fewer than this many rows; past DEFERRED_JOIN_FROM of them, in the
 # index alone.
 MARK_EVERY = 1200
-is_page_number = re.compile(r"[1-9][0-9]{0,17}").fullmatch
 DEFERRED_JOIN_FROM = 120
+# ?page= as the pager writes it (``requested_number``).
+is_page_number = re.compile(r"[1-9][0-9]{0,17}").fullmatch
 
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
