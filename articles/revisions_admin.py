@@ -7,6 +7,7 @@ import re
 from django.contrib import messages
 from django.contrib.admin.utils import display_for_field, quote, unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -40,9 +41,17 @@ class ArticleRevisionsMixin:
         )
         if self.has_change_permission(request):
             warn_of_missing_files(request, version_id, object_id=unquote(object_id))
+        before = stored_file_names(keys) if request.method == "POST" else set()
         # Reverting saves rows in no set order: reindex once, at the end.
         with search.indexing_batch():
-            return super().revision_view(request, object_id, version_id, extra_context)
+            response = super().revision_view(
+                request, object_id, version_id, extra_context
+            )
+        if before and response.status_code == 302:
+            # A row whose file was replaced since gets the older file back;
+            # the newer one leaves the site as a deleted row's would.
+            files.move_to_trash(default_storage, before - stored_file_names(keys))
+        return response
 
     def recover_view(self, request, version_id, extra_context=None):
         # A deleted article comes back as a draft, whatever it was, so that
@@ -167,6 +176,16 @@ def _display(instance: models.Model, field_name: str) -> str:
 
 
 MISSING_NAMES_SHOWN = 10
+
+
+def stored_file_names(article_keys) -> set[str]:
+    """Every file the photos and attachments of these articles point at."""
+    names = set()
+    for photo in Photo.objects.filter(article__in=article_keys):
+        names.update(photo.file_names())
+    attachments = Attachment.objects.filter(article__in=article_keys)
+    names.update(attachments.values_list("file", flat=True))
+    return names
 
 
 def warn_of_missing_files(request, version_id, object_id=None) -> None:

@@ -8,6 +8,7 @@ from reversion.models import Version
 
 from articles.models import Article, AuditEntry
 from tests.adminform import change_form_data
+from tests.conftest import jpeg_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,37 @@ def test_restoring_brings_back_the_files_taken_off_since(
     assert not any((media_root.parent / "trash").rglob("*.*"))
     attachment = report.attachments.get()
     assert attachment.file.read() == b"%PDF-1.4"
+
+
+def test_restoring_swaps_back_a_file_replaced_since(
+    client, approver, report, media_root, django_capture_on_commit_callbacks
+):
+    """A row whose file was replaced after the revision gets the older file
+    back; the newer one leaves the site, as a deleted row's file does."""
+    attachment = report.attachments.create(
+        title="Thông báo", file=ContentFile(b"%PDF-1.4 cu", name="tb.pdf")
+    )
+    photo = report.photos.first()
+    client.force_login(approver)
+    save_in_admin(client, report)
+    older = Version.objects.get_for_object(report).first()
+    before = media_names(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment.file = ContentFile(b"%PDF-1.4 moi", name="tb-moi.pdf")
+        attachment.save()
+        photo.image = jpeg_upload("anh-moi.jpg", width=80, height=60)
+        photo.save()
+    newer = {attachment.file.name, *photo.file_names()}
+    assert newer <= media_names(media_root)
+
+    url = reverse("admin:articles_article_revision", args=[report.pk, older.pk])
+    page = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, change_form_data(page)).status_code == 302
+    assert media_names(media_root) == before
+    trash = media_root.parent / "trash"
+    assert all((trash / name).is_file() for name in newer)
+    assert report.attachments.get().file.read() == b"%PDF-1.4 cu"
 
 
 def test_restoring_names_the_files_no_longer_kept(
