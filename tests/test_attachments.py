@@ -232,6 +232,9 @@ def test_the_upload_box_refuses_in_vietnamese(admin_client, make_article):
     assert response.json()["status"] == "refused"
     assert "Chỉ nhận văn bản (PDF, Word" in response.json()["message"]
 
+    response = admin_client.post(url, {"file": SimpleUploadedFile("rong.pdf", b"")})
+    assert response.json()["message"] == "Tệp “rong.pdf” rỗng (0 byte)."
+
     two = [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", PDF)]
     response = admin_client.post(url, {"file": two})
     assert response.json()["message"] == "Mỗi lần gửi đúng một tệp đính kèm."

@@ -53,6 +53,10 @@ def validate_attachment_upload(file) -> None:
             code="extension",
             params={"name": name.name},
         )
+    if not file.size:
+        raise ValidationError(
+            _("Tệp “%(name)s” rỗng (0 byte)."), code="empty", params={"name": name.name}
+        )
     # The photos' cap, which the reverse proxy is set to let through.
     if file.size > images.MAX_UPLOAD_BYTES:
         raise ValidationError(
