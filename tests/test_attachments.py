@@ -277,3 +277,24 @@ def test_the_article_page_has_the_upload_box(admin_client, make_article):
     assert "js/admin-uploads.js" in change
     add = admin_client.get(reverse("admin:articles_article_add")).content.decode()
     assert "nhiều tệp cùng lúc vào đây" in add
+
+
+@pytest.mark.parametrize(
+    ("codenames", "fields"),
+    [
+        (("view_article", "view_photo", "view_attachment"), []),
+        (("view_article", "change_article", "add_attachment"), ["file"]),
+        (("view_article", "change_article", "add_photo", "add_attachment"),
+         ["image", "file"]),
+    ],
+)  # fmt: skip
+def test_the_upload_boxes_show_only_to_who_may_add(
+    staff_with, make_article, codenames, fields
+):
+    article = make_article(status=Article.Status.DRAFT)
+    client = staff_with(*codenames)
+    page = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert (
+        re.findall(r'class="upload-box".*?data-field="(\w+)"', page.content.decode())
+        == fields
+    )
