@@ -312,11 +312,10 @@ def trash_photo_files(sender, instance: Photo, **kwargs) -> None:
 def restore_photo_files(sender, instance: Photo, raw: bool, **kwargs) -> None:
     """A photo brought back by a revision (a raw save) gets its files back
     from the trash."""
-    if raw and instance.image:
-        names = [instance.image.name, *instance.rendition_names()]
-        files.restore_files_on_commit(
-            instance.image.storage, [*names, instance.share_name()]
-        )
+    if not (raw and instance.image):
+        return
+    names = [instance.image.name, *instance.rendition_names(), instance.share_name()]
+    files.restore_files_on_commit(instance.image.storage, names)
 
 
 class Attachment(ArticleChildModel):
