@@ -3,8 +3,9 @@
 The archive is a zip holding ``manifest.json`` (format, counts, a SHA-256 of
 every member), ``data.json`` (``dumpdata`` as JSON with whole datetimes and
 natural keys for content types and permissions, so it loads into any fresh
-install on SQLite or PostgreSQL) and ``media/…``. Restoring needs an empty,
-migrated install.
+install on SQLite or PostgreSQL), ``media/…`` and ``trash/…`` (the files
+taken off the site that revisions may still bring back, ``articles.files``).
+Restoring needs an empty, migrated install.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.core.serializers import json as json_serializer
 from django.core.serializers.base import DeserializationError
@@ -26,6 +28,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from . import files as stored_files
 
 FORMAT = "wardnews-backup/1"
 # Rebuilt by ``migrate`` (content types, permissions), rendered again from
@@ -81,6 +85,13 @@ class BackupError(Exception):
 class Summary:
     objects: int
     media_files: int
+    trash_files: int = 0
+
+    def __str__(self) -> str:
+        said = f"{self.objects} bản ghi và {self.media_files} tệp"
+        if self.trash_files:
+            said += f" (cùng {self.trash_files} tệp đã gỡ khỏi trang, còn giữ)"
+        return said
 
 
 def _sha256(path: Path) -> str:
@@ -97,10 +108,21 @@ def _media_files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
+def _roots() -> dict[str, Path]:
+    """The folders an archive holds, by the name of their part in it. The
+    trash is one when it is a folder on this disk; a bucket of its own is
+    backed up with the bucket."""
+    roots = {"media": Path(settings.MEDIA_ROOT)}
+    trash = stored_files.trash_storage()
+    if isinstance(trash, FileSystemStorage):
+        roots["trash"] = Path(trash.location)
+    return roots
+
+
 def write_backup(target: Path) -> Summary:
     """Write the archive to ``target`` (atomically: a half-written archive
     never has the final name)."""
-    media_root = Path(settings.MEDIA_ROOT)
+    roots = _roots()
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         data_path = Path(work) / f"data.{SERIALIZER}"
@@ -115,25 +137,29 @@ def write_backup(target: Path) -> Summary:
             verbosity=0,
         )
         objects = len(json.loads(data_path.read_text(encoding="utf-8")))
-        files = _media_files(media_root)
+        files = {
+            f"{part}/{path.relative_to(root).as_posix()}": path
+            for part, root in roots.items()
+            for path in _media_files(root)
+        }
         partial = target.with_name(target.name + ".partial")
         try:
-            _write_archive(partial, data_path, media_root, files, objects)
+            _write_archive(partial, data_path, files, objects)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
         os.replace(partial, target)
-    return Summary(objects=objects, media_files=len(files))
+    trash = sum(name.startswith("trash/") for name in files)
+    return Summary(objects=objects, media_files=len(files) - trash, trash_files=trash)
 
 
 def _write_archive(
-    path: Path, data_path: Path, media_root: Path, files: list[Path], objects: int
+    path: Path, data_path: Path, files: dict[str, Path], objects: int
 ) -> None:
     members = {"data.json": _sha256(data_path)}
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.write(data_path, "data.json")
-        for file in files:
-            name = "media/" + file.relative_to(media_root).as_posix()
+        for name, file in files.items():
             # Photos are compressed already; deflating them only costs time.
             archive.write(file, name, compress_type=zipfile.ZIP_STORED)
             members[name] = _sha256(file)
@@ -146,16 +172,16 @@ def _write_archive(
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
 
 
-def _safe_media_name(name: str) -> PurePosixPath | None:
-    """The path below MEDIA_ROOT for an archive member, or None if the
-    member tries to leave it."""
+def _safe_member(name: str) -> tuple[str, PurePosixPath] | None:
+    """The part (``media``, ``trash``) and the path below its folder of an
+    archive member, or None if the member tries to leave it."""
     path = PurePosixPath(name)
-    if path.parts[:1] != ("media",) or len(path.parts) < 2:
+    if path.parts[:1] not in (("media",), ("trash",)) or len(path.parts) < 2:
         return None
     relative = PurePosixPath(*path.parts[1:])
     if relative.is_absolute() or ".." in relative.parts or "\\" in name:
         return None
-    return relative
+    return path.parts[0], relative
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> dict:
@@ -196,7 +222,7 @@ def restore_backup(source: Path) -> Summary:
         raise BackupError(
             _("Không mở được tệp sao lưu: %(error)s") % {"error": error}
         ) from error
-    media_root = Path(settings.MEDIA_ROOT)
+    roots = _roots()
     written: list[Path] = []
     with archive, tempfile.TemporaryDirectory() as work:
         manifest = _read_manifest(archive)
@@ -205,25 +231,26 @@ def restore_backup(source: Path) -> Summary:
         for name, digest in members.items():
             if name == "data.json":
                 continue
-            relative = _safe_media_name(name)
-            if relative is None:
+            member = _safe_member(name)
+            if member is None:
                 raise BackupError(
                     _("Bản sao lưu có đường dẫn không hợp lệ: %(name)s")
                     % {"name": name}
                 )
-            media[name] = (relative, digest)
+            part, relative = member
+            if part in roots:  # a trash in a bucket is restored with it
+                media[name] = (roots[part] / relative, digest)
         data_path = Path(work) / f"data.{SERIALIZER}"
         _register_serializer()
         _extract_checked(archive, "data.json", members["data.json"], data_path)
         try:
-            for name, (relative, digest) in media.items():
-                destination = media_root / relative
+            for name, (destination, digest) in media.items():
                 if destination.exists():
                     if _sha256(destination) == digest:
                         continue
                     raise BackupError(
-                        _("Tệp %(name)s đã có trong thư mục media và khác bản sao lưu.")
-                        % {"name": relative}
+                        _("Tệp %(name)s đã có trên máy và khác bản sao lưu.")
+                        % {"name": name}
                     )
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 written.append(destination)
@@ -241,7 +268,10 @@ def restore_backup(source: Path) -> Summary:
                 path.unlink(missing_ok=True)
             raise
     _content_changed()
-    return Summary(objects=manifest["objects"], media_files=len(media))
+    trash = sum(name.startswith("trash/") for name in media)
+    return Summary(
+        objects=manifest["objects"], media_files=len(media) - trash, trash_files=trash
+    )
 
 
 def _extract_checked(

@@ -123,6 +123,32 @@ def test_backup_flush_restore_gives_the_same_site(client, ward, settings, tmp_pa
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_trash_travels_with_the_backup(ward, settings, tmp_path):
+    """Files taken off the site and still kept come back to the trash, so a
+    revision restored after a move still gets them back."""
+    attachment = ward.attachments.get()
+    attachment.delete()  # committed: the file moves to the trash
+    trash = Path(settings.MEDIA_ROOT).parent / "trash"
+    assert (trash / attachment.file.name).is_file()
+
+    archive = tmp_path / "saoluu.zip"
+    out = io.StringIO()
+    call_command("backup", str(archive), stdout=out)
+    assert "(cùng 1 tệp đã gỡ khỏi trang, còn giữ)" in out.getvalue()
+    with zipfile.ZipFile(archive) as opened:
+        assert f"trash/{attachment.file.name}" in opened.namelist()
+
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT)
+    shutil.rmtree(trash)
+    out = io.StringIO()
+    call_command("restore", str(archive), stdout=out)
+    assert "(cùng 1 tệp đã gỡ khỏi trang, còn giữ)" in out.getvalue()
+    assert (trash / attachment.file.name).read_bytes() == b"%PDF-1.4\n% ket luan\n"
+    assert not (Path(settings.MEDIA_ROOT) / attachment.file.name).exists()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_restore_with_the_cache_out_of_reach_says_what_to_do(ward, settings, tmp_path):
     archive = tmp_path / "saoluu.zip"
     call_command("backup", str(archive), stdout=io.StringIO())
@@ -179,7 +205,8 @@ def forged_archive(path: Path, member: str, content: bytes, digest=None) -> None
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "member", ["media/../../evil.py", "/etc/evil", "media/a/../../../evil.py"]
+    "member",
+    ["media/../../evil.py", "/etc/evil", "media/a/../../../evil.py", "trash/../x.py"],
 )
 def test_restore_refuses_paths_outside_media(tmp_path, settings, member):
     archive = tmp_path / "xau.zip"

@@ -22,7 +22,4 @@ class Command(BaseCommand):
             summary = write_backup(target)
         except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            f"Đã sao lưu {summary.objects} bản ghi và {summary.media_files} tệp "
-            f"vào {target}."
-        )
+        self.stdout.write(f"Đã sao lưu {summary} vào {target}.")

@@ -23,6 +23,4 @@ class Command(BaseCommand):
             summary = restore_backup(source)
         except BackupError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(
-            f"Đã khôi phục {summary.objects} bản ghi và {summary.media_files} tệp."
-        )
+        self.stdout.write(f"Đã khôi phục {summary}.")
