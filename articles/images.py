@@ -176,6 +176,19 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGBA" if has_alpha else "RGB")
 
 
+def _profile(image: Image.Image) -> bytes | None:
+    """The ICC colour profile to keep: none for CMYK, whose profile no
+    longer fits once the pixels are converted to RGB."""
+    return None if image.mode == "CMYK" else image.info.get("icc_profile") or None
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # a broken EXIF block must not cost the photo
+        return image
+
+
 def _encode(image: Image.Image, image_format: str, icc: bytes | None) -> bytes:
     buffer = io.BytesIO()
     options = {"icc_profile": icc} if icc else {}
@@ -228,7 +241,7 @@ def share_copy(data: bytes) -> Rendition:
     previews: the apps citizens pass links around in show JPEG where some
     show no WebP, and show small files only. Transparency goes on white."""
     image = open_verified(data)
-    icc = image.info.get("icc_profile") or None
+    icc = _profile(image)
     image = _normalise_mode(image)
     if image.mode == "RGBA":
         flat = Image.new("RGB", image.size, (255, 255, 255))
@@ -247,15 +260,9 @@ def portrait(data: bytes) -> Rendition:
     around the upper middle (where a face is), ``PORTRAIT_SIZE`` pixels,
     WebP, with no EXIF (no GPS position, no camera)."""
     image = open_verified(data)
-    icc = image.info.get("icc_profile") or None
-    if image.mode == "CMYK":
-        icc = None
-    try:
-        image = ImageOps.exif_transpose(image)
-    except Exception:  # a broken EXIF block must not cost the portrait
-        pass
+    icc = _profile(image)
     fitted = ImageOps.fit(
-        _normalise_mode(image),
+        _normalise_mode(_upright(image)),
         PORTRAIT_SIZE,
         Image.Resampling.LANCZOS,
         centering=(0.5, 0.35),
@@ -271,9 +278,7 @@ def process(data: bytes, widths: tuple[int, ...] | None = None) -> ProcessedImag
     """
     image = open_verified(data)
     source_format = image.format
-    icc = image.info.get("icc_profile") or None
-    if image.mode == "CMYK":
-        icc = None  # a CMYK profile no longer fits once converted to RGB
+    icc = _profile(image)
     if max(image.size) > ORIGINAL_LONG_SIDE:
         # Shrink before turning: the long side is the same either way, and
         # turning the smaller image is cheaper. EXIF stays in image.info.
@@ -284,11 +289,7 @@ def process(data: bytes, widths: tuple[int, ...] | None = None) -> ProcessedImag
             Image.Resampling.BILINEAR,
             reducing_gap=2.0,
         )
-    try:
-        upright = ImageOps.exif_transpose(image)
-    except Exception:  # a broken EXIF block must not cost the photo
-        upright = image
-    upright = _normalise_mode(upright)
+    upright = _normalise_mode(_upright(image))
     upright.info = {}
     stored_format = "JPEG" if source_format in ("JPEG", "HEIF") else source_format
     return ProcessedImage(
@@ -306,5 +307,4 @@ def renditions_from_original(
 ) -> list[Rendition]:
     """Renditions for an original already stored (it is upright and clean)."""
     image = open_verified(data)
-    icc = image.info.get("icc_profile") or None
-    return make_renditions(_normalise_mode(image), icc, widths)
+    return make_renditions(_normalise_mode(image), _profile(image), widths)
