@@ -128,11 +128,6 @@ class AttachmentInline(StaffInputMixin, admin.TabularInline):
     template = "admin/articles/attachment/tabular.html"
     extra = 0
     fields = ["order", "file", "title"]
-
-    class Media:
-        js = [UPLOADS_JS]
-        css = {"all": [UPLOADS_CSS]}
-
     # The stored name is made short (``attachment_upload_to``), so a long
     # name from the ward's documents is taken as it is.
     formfield_overrides = {
@@ -141,3 +136,7 @@ class AttachmentInline(StaffInputMixin, admin.TabularInline):
             "widget": AdminFileWidget(attrs={"accept": ATTACHMENT_ACCEPT}),
         }
     }
+
+    class Media:
+        js = [UPLOADS_JS]
+        css = {"all": [UPLOADS_CSS]}
